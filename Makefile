@@ -1,0 +1,31 @@
+# Two entry points do all the set-up: `make demo` and `make test`.
+# Each creates .venv on first use (torch pinned to the CPU wheel by constraints.txt).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+# Offline in this workplace: use ../shared/datasets when it is there, unless ZOO_DATA_DIR is set.
+ZOO_DATA_DIR ?= $(if $(wildcard ../shared/datasets),$(abspath ../shared/datasets),)
+export ZOO_DATA_DIR
+
+.PHONY: venv demo test bench clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c constraints.txt -e ".[all,dev]"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/zoo run applications/mnist_lenet5_demo.toml
+
+test: $(STAMP)
+	$(PY) scripts/test_backends.py $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(PY) -m pytest -m "slow or bench" $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) runs .pytest_cache

@@ -1,0 +1,26 @@
+"""Application pipelines that join a dataset, a model, training and evaluation.
+
+Each application module exposes ``train(...)`` (plus its own ``evaluate``/``predict``...),
+and ``zoo train <application>`` on the command line mirrors it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+
+APPLICATIONS = {
+    "image_classification": "zoo.applications.image_classification",
+}
+
+
+def get_application(name: str):
+    """Import and return the application module called ``name``."""
+    if name not in APPLICATIONS:
+        close = difflib.get_close_matches(name, list(APPLICATIONS), n=3, cutoff=0.4)
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        raise KeyError(f"Unknown application {name!r}.{hint} Known: {', '.join(sorted(APPLICATIONS))}.")
+    return importlib.import_module(APPLICATIONS[name])
+
+
+__all__ = ["APPLICATIONS", "get_application"]

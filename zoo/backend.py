@@ -1,0 +1,121 @@
+"""Backend selection, and the only module of the zoo that imports jax, torch or tensorflow.
+
+Keras 3 fixes its backend the first time ``keras`` is imported, from the
+``KERAS_BACKEND`` environment variable. ``set_backend`` sets that variable
+before the import and refuses, with a clear error, to switch afterwards.
+A test (tests/test_backend.py) fails if any other zoo module imports a
+framework directly.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import os
+import sys
+
+from zoo.errors import BackendError
+
+BACKENDS = ("jax", "torch", "tensorflow")
+DEFAULT_BACKEND = "tensorflow"  # Keras' own default
+
+
+def requested_backend() -> str:
+    """The backend named by ``KERAS_BACKEND`` (Keras' default when unset)."""
+    return os.environ.get("KERAS_BACKEND", DEFAULT_BACKEND)
+
+
+def set_backend(name: str) -> str:
+    """Choose the Keras backend for this process; call before Keras is imported.
+
+    Args:
+        name: one of ``"jax"``, ``"torch"``, ``"tensorflow"``.
+
+    Returns:
+        The backend name.
+
+    Raises:
+        ValueError: for an unknown backend name.
+        BackendError: if Keras is already imported with another backend.
+    """
+    if name not in BACKENDS:
+        raise ValueError(
+            f"The 'backend' parameter must be one of {list(BACKENDS)}. Got {name!r} instead."
+        )
+    if "keras" in sys.modules:
+        active = sys.modules["keras"].backend.backend()
+        if active != name:
+            raise BackendError(
+                f"Cannot switch to backend {name!r}: Keras was already imported in this "
+                f"process with backend {active!r}, and Keras fixes its backend at import time. "
+                f"Set KERAS_BACKEND={name} (or pass --backend {name}) before anything imports "
+                f"keras, or start a new process."
+            )
+    os.environ["KERAS_BACKEND"] = name
+    return name
+
+
+def active_backend() -> str:
+    """The backend Keras runs on (imports Keras)."""
+    import keras
+
+    return keras.backend.backend()
+
+
+def _version(dist: str) -> str | None:
+    try:
+        return importlib.metadata.version(dist)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def versions() -> dict[str, str | None]:
+    """Installed versions of Keras, the frameworks and the optional libraries."""
+    names = {
+        "keras": "keras",
+        "jax": "jax",
+        "torch": "torch",
+        "tensorflow": "tensorflow",
+        "keras-hub": "keras-hub",
+        "statsmodels": "statsmodels",
+        "prophet": "prophet",
+        "optuna": "optuna",
+    }
+    return {label: _version(dist) for label, dist in names.items()}
+
+
+def devices() -> list[str]:
+    """Devices visible to the active backend, e.g. ``["cpu:0"]``."""
+    backend = active_backend()
+    if backend == "jax":
+        import jax
+
+        return [f"{d.platform}:{d.id}" for d in jax.devices()]
+    if backend == "torch":
+        import torch
+
+        found = ["cpu:0"]
+        if torch.cuda.is_available():
+            found += [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+        return found
+    import tensorflow as tf
+
+    return [d.name.replace("/physical_device:", "").lower() for d in tf.config.list_physical_devices()]
+
+
+def num_threads() -> int:
+    """Intra-op threads of the active backend (for benchmarks' reports)."""
+    backend = active_backend()
+    if backend == "torch":
+        import torch
+
+        return torch.get_num_threads()
+    return os.cpu_count() or 1
+
+
+def import_framework(name: str):
+    """Import a framework module by name (for benchmarks and native baselines)."""
+    if name not in BACKENDS:
+        raise ValueError(f"The 'name' parameter must be one of {list(BACKENDS)}. Got {name!r}.")
+    return importlib.import_module(name)
+

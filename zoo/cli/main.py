@@ -1,0 +1,174 @@
+"""The ``zoo`` command: ``info``, ``models``, ``run <recipe>`` and ``train <application>``.
+
+``--backend`` is applied before anything imports Keras, so it always wins over
+whatever ``KERAS_BACKEND`` says.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tomllib
+from pathlib import Path
+
+from zoo import backend as zoo_backend
+from zoo.errors import ZooError
+
+
+def _parse_value(text: str):
+    """'3' -> 3, '0.1' -> 0.1, 'true' -> True, '[1,2]' -> [1, 2], anything else stays a string."""
+    lowered = text.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if lowered in ("none", "null"):
+        return None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def parse_overrides(tokens: list[str]) -> dict:
+    """``--epochs 3 --model=lenet5 --augment`` -> {'epochs': 3, 'model': 'lenet5', 'augment': True}."""
+    out, i = {}, 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if not tok.startswith("--") or len(tok) < 3:
+            raise SystemExit(f"zoo: expected an option like --epochs 3, got {tok!r}.")
+        key = tok[2:]
+        if "=" in key:
+            key, value = key.split("=", 1)
+            out[key.replace("-", "_")] = _parse_value(value)
+            i += 1
+        elif i + 1 < len(tokens) and not tokens[i + 1].startswith("--"):
+            out[key.replace("-", "_")] = _parse_value(tokens[i + 1])
+            i += 2
+        else:
+            out[key.replace("-", "_")] = True
+            i += 1
+    return out
+
+
+def load_recipe(path: str) -> dict:
+    """A recipe: a TOML file with ``application`` (and optional ``function``) plus keyword arguments."""
+    p = Path(path)
+    if not p.exists():
+        candidate = Path("applications") / path
+        for c in (candidate, candidate.with_suffix(".toml")):
+            if c.exists():
+                p = c
+                break
+        else:
+            raise SystemExit(f"zoo run: recipe {path!r} not found (also looked in applications/).")
+    with open(p, "rb") as f:
+        recipe = tomllib.load(f)
+    if "application" not in recipe:
+        raise SystemExit(f"zoo run: recipe {p} must set application = \"...\" (e.g. \"image_classification\").")
+    recipe["_path"] = str(p)
+    return recipe
+
+
+def cmd_info(args) -> int:
+    import keras  # noqa: F401  (after --backend was applied)
+
+    from zoo.datasets import root
+
+    print(f"zoo {__import__('zoo').__version__}")
+    print(f"backend: {zoo_backend.active_backend()}")
+    for name, version in zoo_backend.versions().items():
+        print(f"{name}: {version or 'not installed'}")
+    print(f"devices: {', '.join(zoo_backend.devices())}")
+    print(f"data root: {root.describe()}")
+    return 0
+
+
+def cmd_models(args) -> int:
+    from zoo.models import list_entries
+
+    entries = list_entries(args.pattern, task=args.task)
+    if not entries:
+        print(f"no models match {args.pattern!r}")
+        return 1
+    width = max(len(e.name) for e in entries)
+    print(f"{'name':<{width}}  {'task':<11}  reference")
+    for e in entries:
+        print(f"{e.name:<{width}}  {e.task:<11}  {e.reference}")
+    return 0
+
+
+def _call(application: str, function: str, kwargs: dict):
+    from zoo.applications import get_application
+
+    module = get_application(application)
+    fn = getattr(module, function, None)
+    if fn is None:
+        raise SystemExit(f"zoo: application {application!r} has no function {function!r}.")
+    result = fn(**kwargs)
+    if hasattr(result, "run_dir"):
+        metrics = getattr(result, "metrics", {}) or {}
+        shown = {k: v for k, v in metrics.items() if isinstance(v, (int, float))}
+        print("metrics: " + ", ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in shown.items()))
+        print(f"run folder: {result.run_dir}")
+    elif result is not None:
+        print(result)
+    return 0
+
+
+def cmd_run(args, extra) -> int:
+    from zoo.applications.runs import current_recipe
+
+    recipe = load_recipe(args.recipe)
+    application = recipe.pop("application")
+    function = recipe.pop("function", "train")
+    path = recipe.pop("_path")
+    recipe.pop("description", None)
+    recipe.update(parse_overrides(extra))
+    current_recipe.set(path)
+    print(f"recipe {path}: {application}.{function}({', '.join(f'{k}={v!r}' for k, v in recipe.items())})")
+    return _call(application, function, recipe)
+
+
+def cmd_train(args, extra) -> int:
+    return _call(args.application, "train", parse_overrides(extra))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--backend", choices=zoo_backend.BACKENDS, help="Keras backend (default: $KERAS_BACKEND)")
+    parser = argparse.ArgumentParser(prog="zoo", description="Keras 3 multi-backend applied model zoo.", parents=[common])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("info", parents=[common], help="backend, library versions, devices, data root")
+    p = sub.add_parser("models", parents=[common], help="the model registry as a table")
+    p.add_argument("pattern", nargs="?", default="*", help="wildcard, e.g. 'resnet*'")
+    p.add_argument("--task", default=None)
+    p = sub.add_parser("run", parents=[common], help="run a recipe from applications/; --key value overrides")
+    p.add_argument("recipe")
+    p = sub.add_parser("train", parents=[common], help="train an application; --key value sets train() arguments")
+    p.add_argument("application")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command not in ("run", "train"):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    try:
+        if args.backend:
+            zoo_backend.set_backend(args.backend)
+        if args.command == "info":
+            return cmd_info(args)
+        if args.command == "models":
+            return cmd_models(args)
+        if args.command == "run":
+            return cmd_run(args, extra)
+        return cmd_train(args, extra)
+    except (ZooError, KeyError, ValueError) as err:
+        message = err.args[0] if isinstance(err, KeyError) and err.args else err
+        print(f"zoo: error: {message}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

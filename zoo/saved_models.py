@@ -1,0 +1,72 @@
+"""The zoo's own trained models: ``saved_models/<model>_<dataset>.keras`` plus a JSON model card.
+
+``load("lenet5_mnist")`` accepts a saved-model name, a ``.keras`` path or a model object, and
+returns the Keras model with its card (class names, dataset, recipe, metrics, sha256).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from pathlib import Path
+
+ENV_SAVED_MODELS = "ZOO_SAVED_MODELS"
+
+
+def saved_models_dir() -> Path:
+    """$ZOO_SAVED_MODELS, else the checkout's saved_models/ folder."""
+    if os.environ.get(ENV_SAVED_MODELS):
+        return Path(os.environ[ENV_SAVED_MODELS])
+    return Path(__file__).resolve().parents[1] / "saved_models"
+
+
+def list_saved_models() -> list[str]:
+    folder = saved_models_dir()
+    return sorted(p.stem for p in folder.glob("*.keras")) if folder.exists() else []
+
+
+def card_path(model_path: str | os.PathLike) -> Path:
+    return Path(model_path).with_suffix(".json")
+
+
+def read_card(model_path: str | os.PathLike) -> dict:
+    """The model card beside a .keras file, or the run folder's config.json, or {}."""
+    model_path = Path(model_path)
+    for candidate in (card_path(model_path), model_path.parent / "config.json"):
+        if candidate.exists():
+            with open(candidate, encoding="utf-8") as f:
+                return json.load(f)
+    return {}
+
+
+def resolve_path(name_or_path: str | os.PathLike) -> Path:
+    """A .keras path for a saved-model name or a path; a clear error otherwise."""
+    p = Path(name_or_path)
+    if p.suffix == ".keras":
+        if not p.exists():
+            raise FileNotFoundError(f"The 'model' argument names {p}, which does not exist.")
+        return p
+    candidate = saved_models_dir() / f"{name_or_path}.keras"
+    if candidate.exists():
+        return candidate
+    known = list_saved_models()
+    close = difflib.get_close_matches(str(name_or_path), known, n=3, cutoff=0.4)
+    hint = f" Did you mean: {', '.join(close)}?" if close else ""
+    raise FileNotFoundError(
+        f"The 'model' argument {str(name_or_path)!r} is neither a .keras file nor a saved model in "
+        f"{saved_models_dir()}.{hint} Saved models: {', '.join(known) or '(none)'}."
+    )
+
+
+def load(model, compile: bool = False):
+    """(keras model, card) for a model object, a .keras path or a saved-model name."""
+    import keras
+
+    if isinstance(model, keras.Model):
+        return model, getattr(model, "_zoo_card", {})
+    path = resolve_path(model)
+    loaded = keras.saving.load_model(path, compile=compile)
+    card = read_card(path)
+    loaded._zoo_card = card
+    return loaded, card
