@@ -134,8 +134,11 @@ def cmd_train(args, extra) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # --backend is accepted before or after the subcommand; SUPPRESS keeps the subcommand's
+    # parser from overwriting a value given before it with its own default.
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--backend", choices=zoo_backend.BACKENDS, help="Keras backend (default: $KERAS_BACKEND)")
+    common.add_argument("--backend", choices=zoo_backend.BACKENDS, default=argparse.SUPPRESS,
+                        help="Keras backend (default: $KERAS_BACKEND)")
     parser = argparse.ArgumentParser(prog="zoo", description="Keras 3 multi-backend applied model zoo.", parents=[common])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("info", parents=[common], help="backend, library versions, devices, data root")
@@ -155,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     if extra and args.command not in ("run", "train"):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     try:
-        if args.backend:
+        if getattr(args, "backend", None):
             zoo_backend.set_backend(args.backend)
         if args.command == "info":
             return cmd_info(args)
