@@ -11,6 +11,7 @@ import importlib
 
 APPLICATIONS = {
     "image_classification": "zoo.applications.image_classification",
+    "sentiment": "zoo.applications.sentiment",
 }
 
 

@@ -21,6 +21,10 @@ from zoo.models.registry import (
 _MODEL_MODULES = (
     "zoo.models.mlp",
     "zoo.models.lenet",
+    "zoo.models.alexnet",
+    "zoo.models.vgg",
+    "zoo.models.resnet",
+    "zoo.models.text",
 )
 
 _imported = False
