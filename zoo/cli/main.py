@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tomllib
 from pathlib import Path
@@ -167,9 +168,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "run":
             return cmd_run(args, extra)
         return cmd_train(args, extra)
-    except (ZooError, KeyError, ValueError) as err:
+    except (ZooError, KeyError, ValueError, FileNotFoundError, ImportError) as err:
+        if os.environ.get("ZOO_DEBUG"):
+            raise
         message = err.args[0] if isinstance(err, KeyError) and err.args else err
-        print(f"zoo: error: {message}", file=sys.stderr)
+        print(f"zoo: error: {message}\n(set ZOO_DEBUG=1 for the full traceback)", file=sys.stderr)
         return 2
 
 
