@@ -261,8 +261,7 @@ def load_csv(path: str | os.PathLike, text_column: str | int | None = None, labe
 
     tcol = pick(text_column, ("text", "sentence", "review", "content", "document", "tweet"), "text_column")
     lcol = pick(label_column, ("label", "labels", "sentiment", "polarity", "class", "target", "y"), "label_column")
-    for f in frames:
-        f.dropna(subset=[tcol, lcol], inplace=True)
+    frames = [f.dropna(subset=[tcol, lcol]) for f in frames]
     raw = [str(v) for f in frames for v in f[lcol]]
     keys = sorted(set(raw), key=lambda v: (not v.lstrip("-").isdigit(), int(v) if v.lstrip("-").isdigit() else 0, v))
     class_names = BINARY if keys == ["0", "1"] else keys

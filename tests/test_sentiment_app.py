@@ -1,0 +1,135 @@
+"""The sentiment application end to end on a tiny synthetic set: train, evaluate, predict,
+cross-validate, word-vector initialisation, run folders, and save -> load under another backend."""
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from zoo.applications import sentiment
+
+POS = ["good", "great", "gripping", "funny", "moving", "superb"]
+NEG = ["bad", "dull", "tedious", "awful", "boring", "flat"]
+FILL = ["the", "film", "a", "plot", "is", "was", "and", "story", "cast", "very"]
+TINY_CNN = {"embedding_dim": 16, "num_filters": 8, "filter_sizes": [2, 3]}
+
+
+def _sentences(n, seed):
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n):
+        label = i % 2
+        words = list(rng.choice(FILL, 5)) + list(rng.choice(POS if label else NEG, 2))
+        rng.shuffle(words)
+        out.append(f"{label} {' '.join(words)}")
+    return out
+
+
+@pytest.fixture
+def tiny_sst(tmp_path):
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    for split, n, seed in (("train", 160, 0), ("dev", 40, 1), ("test", 40, 2)):
+        (folder / f"tiny.{split}").write_text("\n".join(_sentences(n, seed)) + "\n")
+    return folder
+
+
+def test_train_writes_run_folder_and_learns(tiny_sst, tmp_path):
+    result = sentiment.train(model="textcnn", dataset=tiny_sst, epochs=4, batch_size=16, seed=0,
+                             output_dir=tmp_path / "runs", model_kwargs=TINY_CNN, verbose=0)
+    run = result.run_dir
+    for name in ("config.json", "model.keras", "history.csv", "metrics.json", "learning_curves.png",
+                 "confusion_matrix.png", "roc_curve.png", "pr_curve.png"):
+        assert (run / name).exists(), name
+    config = json.loads((run / "config.json").read_text())
+    assert config["model"] == "textcnn" and config["seed"] == 0 and config["epochs"] == 4
+    m = result.metrics
+    for key in ("accuracy", "precision", "recall", "f1", "roc_auc", "average_precision", "confusion_matrix"):
+        assert key in m
+    assert m["accuracy"] >= 0.9, m["accuracy"]
+    assert result.history["loss"][-1] < result.history["loss"][0]
+    (label, prob), (label2, _) = sentiment.predict(result.model, ["a gripping , funny film", "a dull, tedious plot"])
+    assert (label, label2) == ("positive", "negative") and 0.5 < prob <= 1.0
+    # the saved file answers the same, straight from its path
+    again = sentiment.predict(str(run / "model.keras"), ["a gripping , funny film"])
+    assert again[0][0] == "positive" and again[0][1] == pytest.approx(prob, abs=1e-5)
+
+
+def test_evaluate_accepts_a_path_and_writes_plots(tiny_sst, tmp_path):
+    result = sentiment.train(model="bigru", dataset=tiny_sst, epochs=2, batch_size=32, output_dir=tmp_path,
+                             model_kwargs={"embedding_dim": 8, "units": 8}, verbose=0)
+    out = tmp_path / "eval"
+    out.mkdir()
+    metrics = sentiment.evaluate(str(result.run_dir / "model.keras"), tiny_sst, split="dev", run_dir=out)
+    assert metrics["split"] == "dev" and metrics["num_examples"] == 40
+    assert sorted(p.name for p in out.glob("*.png")) == ["confusion_matrix.png", "pr_curve.png", "roc_curve.png"]
+    top = sentiment.predict(result.model, ["good"], top_k=2)[0]
+    assert len(top) == 2 and abs(sum(p for _, p in top) - 1.0) < 1e-4
+
+
+def test_embeddings_object_and_word2vec_file(tiny_sst, tmp_path):
+    import keras
+
+    class Vectors:
+        def embedding_matrix(self, vocabulary):
+            return np.stack([np.full(6, float(len(w)), "float32") for w in vocabulary])
+
+    result = sentiment.train(model="textcnn", dataset=tiny_sst, epochs=1, embeddings=Vectors(), freeze_embeddings=True,
+                             output_dir=tmp_path, model_kwargs={"num_filters": 4, "filter_sizes": [2]}, verbose=0)
+    layer = result.model.get_layer("textcnn").get_layer("embedding")
+    table = keras.ops.convert_to_numpy(layer.embeddings)
+    vocab = sentiment.load_model(result.model)[0].get_layer("text_tokenizer").tokenizer.vocabulary
+    assert table.shape == (len(vocab), 6) and not layer.trainable
+    np.testing.assert_allclose(table[:, 0], [len(w) for w in vocab])  # frozen: unchanged by training
+
+    path = tmp_path / "vectors.txt"
+    path.write_text("2 3\ngood 1 2 3\nbad -1 -2 -3\n")
+    result = sentiment.train(model="lstm", dataset=tiny_sst, epochs=1, embeddings=str(path), freeze_embeddings=True,
+                             output_dir=tmp_path, model_kwargs={"units": 4}, verbose=0)
+    tok = result.model.get_layer("text_tokenizer").tokenizer
+    table = keras.ops.convert_to_numpy(result.model.get_layer("lstm").get_layer("embedding").embeddings)
+    np.testing.assert_allclose(table[tok.index["good"]], [1, 2, 3])
+    np.testing.assert_allclose(table[0], 0.0)
+    with pytest.raises(TypeError, match="embedding_matrix"):
+        sentiment.train(model="textcnn", dataset=tiny_sst, epochs=1, embeddings=42, output_dir=tmp_path, verbose=0)
+
+
+def test_cross_validate_tests_every_example_once(tiny_sst, tmp_path):
+    cv = sentiment.cross_validate(model="textcnn", dataset=tiny_sst, k=3, epochs=2, batch_size=32,
+                                  output_dir=tmp_path, model_kwargs=TINY_CNN)
+    assert cv["folds_run"] == 3 and len(cv["fold_accuracies"]) == 3
+    assert sum(f["test_examples"] for f in cv["folds"]) == 240
+    assert 0.0 <= cv["accuracy_mean"] <= 1.0
+    assert os.path.exists(os.path.join(cv["run_dir"], "folds.csv"))
+    with pytest.raises(TypeError, match="unexpected"):
+        sentiment.cross_validate(dataset=tiny_sst, k=3, nonsense=1)
+
+
+def test_bad_arguments(tiny_sst, tmp_path):
+    with pytest.raises(ValueError, match="epochs"):
+        sentiment.train(dataset=tiny_sst, epochs=0, output_dir=tmp_path)
+    with pytest.raises(ValueError, match="pretrained"):
+        sentiment.train(model="lstm", dataset=tiny_sst, pretrained="x", output_dir=tmp_path)
+    with pytest.raises(FileNotFoundError, match="saved model"):
+        sentiment.predict("no_such_model", ["x"])
+
+
+OTHER = {"jax": "torch", "torch": "tensorflow", "tensorflow": "jax"}
+
+
+def test_save_under_one_backend_load_under_another(tiny_sst, tmp_path, backend):
+    result = sentiment.train(model="transformer", dataset=tiny_sst, epochs=2, batch_size=32, output_dir=tmp_path,
+                             model_kwargs={"embedding_dim": 8, "num_heads": 2, "ff_dim": 16, "num_layers": 1}, verbose=0)
+    texts = ["a gripping , funny film", "a dull, tedious plot", "unseen words only"]
+    here = sentiment.predict_proba(result.model, texts)
+    path = result.run_dir / "model.keras"
+    code = ("import json, sys; from zoo.applications import sentiment; "
+            f"print(json.dumps(sentiment.predict_proba(sys.argv[1], {texts!r}).tolist()))")
+    env = {**os.environ, "KERAS_BACKEND": OTHER[backend]}
+    out = subprocess.run([sys.executable, "-c", code, str(path)], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    there = np.asarray(json.loads(out.stdout.strip().splitlines()[-1]))
+    np.testing.assert_allclose(there, here, atol=1e-5)

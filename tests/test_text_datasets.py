@@ -1,0 +1,111 @@
+"""Text datasets: SST-2/MR/IMDB layouts, CSV/TSV, latin-1, seeded splits and k folds."""
+
+import numpy as np
+import pytest
+
+from zoo.datasets.text import (
+    TextDataset, kfold_indices, load_class_files, load_csv, load_label_lines, load_text_dataset,
+    load_text_folders, stratified_split,
+)
+
+
+def _write_label_lines(folder, prefix="stsa.binary", n=(6, 2, 3)):
+    folder.mkdir(parents=True, exist_ok=True)
+    for split, count in zip(("train", "dev", "test"), n):
+        lines = [f"{i % 2} sentence {split} {i} ." for i in range(count)]
+        (folder / f"{prefix}.{split}").write_text("\n".join(lines) + "\n")
+    return folder
+
+
+def test_label_lines_folder_and_prefix(tmp_path):
+    folder = _write_label_lines(tmp_path / "sst")
+    for where in (folder, folder / "stsa.binary."):
+        ds = load_text_dataset(where)
+        assert (len(ds.train_texts), len(ds.dev_texts), len(ds.test_texts)) == (6, 2, 3)
+        assert ds.class_names == ["negative", "positive"]
+        assert ds.train_texts[1] == "sentence train 1 ." and ds.train_labels.tolist() == [0, 1, 0, 1, 0, 1]
+
+
+def test_label_lines_multiclass_without_test_split(tmp_path):
+    lines = [f"{i % 5} text {i}" for i in range(50)]
+    (tmp_path / "fine.train").write_text("\n".join(lines))
+    ds = load_label_lines(tmp_path, test_fraction=0.2, seed=1)
+    assert ds.class_names == ["0", "1", "2", "3", "4"] and ds.num_classes == 5
+    assert len(ds.test_texts) == 10 and np.bincount(ds.test_labels).tolist() == [2] * 5
+
+
+def test_label_lines_bad_line_names_the_file(tmp_path):
+    (tmp_path / "x.train").write_text("1 fine\nnolabel\n")
+    with pytest.raises(ValueError, match="x.train, line 2"):
+        load_label_lines(tmp_path)
+
+
+def test_class_files_latin1_with_nel_byte(tmp_path):
+    # 0x85 is '...' in cp1252 and U+0085 in latin-1: it must not split a line.
+    (tmp_path / "rt-polarity.pos").write_bytes(b"a charming caf\xe9 film\nfun \x85 really\n")
+    (tmp_path / "rt-polarity.neg").write_bytes(b"dull\nbad\n")
+    ds = load_class_files(tmp_path, test_fraction=0.5, seed=0)
+    assert ds.class_names == ["negative", "positive"]
+    texts = sorted(ds.train_texts + ds.test_texts)
+    assert len(texts) == 4 and "a charming caf\u00e9 film" in texts
+
+
+def test_mr_and_sst2_real(shared_data):
+    sst = load_text_dataset("sst2", shared_data)
+    assert (len(sst.train_texts), len(sst.dev_texts), len(sst.test_texts)) == (6920, 872, 1821)
+    mr = load_text_dataset("mr", shared_data)
+    assert len(mr.train_texts) + len(mr.test_texts) == 10662
+    assert np.bincount(np.concatenate([mr.train_labels, mr.test_labels])).tolist() == [5331, 5331]
+    again = load_text_dataset("mr", shared_data)
+    assert again.test_texts == mr.test_texts  # the seeded split is reproducible
+
+
+def test_imdb_folder_layout(tmp_path):
+    root = tmp_path / "aclImdb"
+    for split in ("train", "test"):
+        for cls, words in (("pos", "great"), ("neg", "awful")):
+            d = root / split / cls
+            d.mkdir(parents=True)
+            for i in range(3):
+                (d / f"{i}_7.txt").write_text(f"{words} movie<br />number {i}")
+        (root / split / "unsup").mkdir()
+    ds = load_text_folders(root)
+    assert ds.class_names == ["negative", "positive"] and len(ds.train_texts) == 6 and len(ds.test_texts) == 6
+    assert "<br />" not in ds.train_texts[0]
+    assert load_text_dataset("imdb", tmp_path).train_texts == ds.train_texts  # via the manifest's 'aclImdb'
+
+
+def test_csv_and_tsv(tmp_path):
+    (tmp_path / "r.csv").write_text('review,sentiment\n"good, really",pos\nbad,neg\nfine,pos\nugh,neg\n')
+    ds = load_csv(tmp_path / "r.csv", test_fraction=0.5)
+    assert ds.class_names == ["neg", "pos"] and len(ds.train_texts) == 2
+    (tmp_path / "r.tsv").write_text("label\ttext\n1\tgood\n0\tbad\n1\tfine\n0\tugh\n")
+    ds = load_text_dataset(tmp_path / "r.tsv", test_fraction=0.5)
+    assert ds.class_names == ["negative", "positive"]
+    with pytest.raises(ValueError, match="label_column"):
+        load_csv(tmp_path / "r.csv", label_column="stars")
+
+
+def test_splits_and_folds_are_stratified_and_cover_everything():
+    labels = np.array([0] * 30 + [1] * 20)
+    keep, held = stratified_split(labels, 0.1, seed=3)
+    assert len(np.intersect1d(keep, held)) == 0 and len(keep) + len(held) == 50
+    assert np.bincount(labels[held]).tolist() == [3, 2]
+    folds = kfold_indices(labels, k=10, seed=0)
+    tested = np.concatenate([te for _, te in folds])
+    assert sorted(tested.tolist()) == list(range(50))
+    for tr, te in folds:
+        assert len(np.intersect1d(tr, te)) == 0 and np.bincount(labels[te]).tolist() == [3, 2]
+    with pytest.raises(ValueError, match="'k'"):
+        kfold_indices(labels, k=1)
+
+
+def test_unknown_dataset_is_a_clear_error():
+    with pytest.raises(ValueError, match="'dataset' parameter"):
+        load_text_dataset("no-such-set")
+
+
+def test_all_concatenates_splits():
+    ds = TextDataset("t", ["a"], np.array([0]), ["b"], np.array([1]), ["n", "p"], ["c"], np.array([1]))
+    texts, labels = ds.all()
+    assert texts == ["a", "c", "b"] and labels.tolist() == [0, 1, 1]
