@@ -12,6 +12,8 @@ import importlib
 APPLICATIONS = {
     "image_classification": "zoo.applications.image_classification",
     "sentiment": "zoo.applications.sentiment",
+    "embeddings": "zoo.applications.embeddings",
+    "forecasting": "zoo.applications.forecasting",
 }
 
 

@@ -25,6 +25,8 @@ _MODEL_MODULES = (
     "zoo.models.vgg",
     "zoo.models.resnet",
     "zoo.models.text",
+    "zoo.models.word2vec",
+    "zoo.models.forecasters",
 )
 
 _imported = False

@@ -1,0 +1,121 @@
+"""Forecasting data: CSV with old-Mac line endings, M4 files with padded rows, validation errors and fills."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from zoo.forecasting.data import M4_FREQUENCIES, load_dataset, load_m4, read_csv, read_m4, split_last, validate
+
+
+def _monthly(n=12):
+    return pd.DataFrame({"ds": pd.date_range("2000-01-01", periods=n, freq="MS"), "y": np.arange(n, dtype=float)})
+
+
+def test_csv_with_old_mac_line_endings(tmp_path):
+    path = tmp_path / "air.csv"
+    path.write_bytes(b"ds,y\r1949-01-01,112\r1949-02-01,118\r1949-03-01,132\r1949-04-01,129\r")
+    df = read_csv(path)
+    assert list(df.columns) == ["unique_id", "ds", "y"]
+    assert df["y"].tolist() == [112.0, 118.0, 132.0, 129.0]
+    assert df.attrs["freq"] == "MS" and df.attrs["season_length"] == 12
+
+
+def _write_m4(tmp_path, name, rows):
+    width = max(len(r) for r in rows)
+    header = ",".join(f'"V{i + 1}"' for i in range(width))
+    lines = [header] + [",".join(f'"{v}"' for v in r + [""] * (width - len(r))) for r in rows]
+    (tmp_path / name).write_text("\n".join(lines) + "\n")
+
+
+def test_m4_loader_reads_padded_rows_and_builds_timestamps(tmp_path, monkeypatch):
+    (tmp_path / "timeseries").mkdir()
+    _write_m4(tmp_path / "timeseries", "m4_weekly_train.csv", [["W1", 1, 2, 3, 4, 5], ["W2", 10, 11, 12]])
+    _write_m4(tmp_path / "timeseries", "m4_weekly_test.csv", [["W1"] + list(range(6, 19)), ["W2"] + list(range(13, 26))])
+    monkeypatch.setenv("ZOO_DATA_DIR", str(tmp_path))
+    ds = load_m4("weekly")
+    assert (ds.horizon, ds.season_length, ds.freq) == (13, 1, "W-SUN")
+    w1 = ds.train[ds.train["unique_id"] == "W1"]
+    w2 = ds.train[ds.train["unique_id"] == "W2"]
+    assert w1["y"].tolist() == [1, 2, 3, 4, 5] and w2["y"].tolist() == [10, 11, 12]  # padding dropped
+    assert w1["ds"].iloc[-1] == w2["ds"].iloc[-1]                                     # aligned ends
+    assert (w1["ds"].diff().dropna() == pd.Timedelta(7, "D")).all()
+    t1 = ds.test[ds.test["unique_id"] == "W1"]
+    assert len(t1) == 13 and t1["ds"].iloc[0] == w1["ds"].iloc[-1] + pd.Timedelta(7, "D")
+    assert validate(ds.train).shape == ds.train.shape                                 # passes validation
+
+
+@pytest.mark.parametrize("frequency", list(M4_FREQUENCIES))
+def test_m4_reader_handles_every_frequency_and_long_histories(tmp_path, frequency):
+    # 900 yearly points reach back to the 12th century: outside nanosecond timestamps.
+    _write_m4(tmp_path, "f.csv", [["X1"] + list(range(1, 901)), ["X2", 5, 6, 7]])
+    df = read_m4(tmp_path / "f.csv", frequency)
+    horizon, season, _ = M4_FREQUENCIES[frequency]
+    assert len(df) == 903 and df.attrs["horizon"] == horizon and df.attrs["season_length"] == season
+    assert df.groupby("unique_id")["ds"].apply(lambda s: s.is_monotonic_increasing).all()
+
+
+def test_m4_reader_rejects_holes_inside_a_series(tmp_path):
+    _write_m4(tmp_path, "f.csv", [["X1", 1, "", 3, 4]])
+    with pytest.raises(ValueError, match="empty cells inside series"):
+        read_m4(tmp_path / "f.csv", "yearly")
+
+
+def test_validate_errors_name_the_problem_and_the_fix():
+    df = _monthly()
+    with pytest.raises(ValueError, match="missing values.*fill="):
+        validate(df.assign(y=df["y"].where(df.index != 3)))
+    with pytest.raises(ValueError, match="misses 1 timestamps.*fill="):
+        validate(df.drop(index=5))
+    with pytest.raises(ValueError, match="duplicated.*duplicates="):
+        validate(pd.concat([df, df.iloc[[2]]]))
+    with pytest.raises(ValueError, match="not sorted.*sort=True"):
+        validate(df.iloc[::-1])
+    with pytest.raises(ValueError, match="columns 'ds' and 'y'"):
+        validate(df.rename(columns={"y": "value"}))
+    with pytest.raises(ValueError, match="'fill' parameter"):
+        validate(df, fill="magic")
+    with pytest.raises(ValueError, match="numeric"):
+        validate(df.assign(y=["a"] * len(df)))
+
+
+def test_validate_explicit_fills():
+    df = _monthly()
+    gap = validate(df.drop(index=5), fill="interpolate")
+    assert len(gap) == 12 and gap["y"].iloc[5] == pytest.approx(5.0)
+    nan = validate(df.assign(y=df["y"].where(df.index != 3)), fill="ffill")
+    assert nan["y"].iloc[3] == 2.0
+    dup = validate(pd.concat([df, df.iloc[[2]].assign(y=4.0)]), duplicates="mean", sort=True)
+    assert len(dup) == 12 and dup["y"].iloc[2] == pytest.approx(3.0)
+    assert validate(df.iloc[::-1], sort=True)["y"].tolist() == df["y"].tolist()
+
+
+def test_split_last_holds_out_the_horizon_of_every_series():
+    df = pd.concat([_monthly(10).assign(unique_id="a"), _monthly(6).assign(unique_id="b")])
+    train, test = split_last(validate(df), 3)
+    assert train.groupby("unique_id").size().to_dict() == {"a": 7, "b": 3}
+    assert test.groupby("unique_id").size().to_dict() == {"a": 3, "b": 3}
+    with pytest.raises(ValueError, match="horizon"):
+        split_last(validate(df), 6)
+
+
+def test_load_dataset_csv_path_and_unknown_name(tmp_path):
+    path = tmp_path / "s.csv"
+    _monthly(30).to_csv(path, index=False)
+    ds = load_dataset(str(path), horizon=6)
+    assert ds.horizon == 6 and len(ds.test) == 6 and ds.season_length == 12
+    with pytest.raises(KeyError, match="air_passengers"):
+        load_dataset("air_pasengers")
+
+
+def test_statsmodels_dataset_with_documented_fill():
+    ds = load_dataset("co2", horizon=52)
+    assert not ds.train["y"].isna().any() and ds.freq.startswith("W")
+
+
+def test_real_air_passengers_and_m4_weekly(shared_data, monkeypatch):
+    monkeypatch.setenv("ZOO_DATA_DIR", shared_data)
+    air = load_dataset("air_passengers", horizon=12)
+    assert len(air.train) == 132 and air.freq == "MS"
+    m4 = load_dataset("m4_weekly")
+    assert m4.n_series == 359 and len(m4.test) == 359 * 13
+    assert m4.train.groupby("unique_id").size().min() == 80

@@ -1,0 +1,308 @@
+"""ARIMA and SARIMA with automatic order selection (Hyndman & Khandakar 2008's stepwise search).
+
+The search follows R's ``auto.arima``:
+
+1. ``d`` by repeated KPSS tests (statsmodels ``kpss``, 5%); ``D`` (SARIMA, ``season_length > 1``)
+   by the STL seasonal strength > 0.64 (statsmodels ``STL``), as R's default ``"seas"`` test.
+2. Four start models, then repeatedly the neighbours of the best one (p, q, P, Q each +-1, p and q
+   together, P and Q together, the constant/drift on or off) while the AIC improves, within
+   ``max_p, max_q, max_P, max_Q, max_order`` and at most ``max_models`` fits.
+3. Candidates are estimated by conditional sum of squares (CSS) and compared by the CSS AIC:
+   this is R's ``approximation=TRUE``, its default for long (> 150) or high-frequency series,
+   and what keeps 359 weekly series inside a minute. Non-stationary or non-invertible fits are
+   rejected. ``method="css-ml"`` refines the chosen model by exact maximum likelihood.
+4. A constant (``d + D = 0``) or drift (``d + D = 1``) enters as a regression with ARIMA errors,
+   like R's ``Arima``; forecasts and prediction intervals come from statsmodels' ``SARIMAX``
+   Kalman filter run with the estimated parameters.
+
+Example:
+    >>> from zoo.baselines import AutoARIMA
+    >>> AutoARIMA(seasonal=True).fit(df).predict(12)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.optimize import minimize
+from scipy.signal import lfilter
+
+from zoo.errors import check_choice, check_int
+from zoo.forecasting.base import LocalForecaster
+
+
+def _statsmodels():
+    try:
+        import statsmodels  # noqa: F401
+    except ImportError:
+        from zoo.errors import missing_extra
+
+        raise missing_extra("statsmodels", "forecast") from None
+
+
+def ndiffs(y: np.ndarray, max_d: int = 2, alpha: float = 0.05) -> int:
+    """Number of first differences the KPSS test asks for (R ``forecast::ndiffs``)."""
+    from statsmodels.tsa.stattools import kpss
+
+    x = np.asarray(y, dtype="float64")
+    d = 0
+    while d < max_d and len(x) > 10 and np.ptp(x) > 0:
+        nlags = max(1, int(4 * (len(x) / 100) ** 0.25))
+        try:
+            pvalue = kpss(x, regression="c", nlags=nlags)[1]
+        except (ValueError, OverflowError):
+            break
+        if pvalue >= alpha:
+            break
+        x = np.diff(x)
+        d += 1
+    return d
+
+
+def nsdiffs(y: np.ndarray, m: int, max_D: int = 1) -> int:
+    """Seasonal differences by STL seasonal strength > 0.64 (R ``forecast::nsdiffs(test="seas")``)."""
+    from statsmodels.tsa.seasonal import STL
+
+    x = np.asarray(y, dtype="float64")
+    D = 0
+    while D < max_D and m > 1 and len(x) >= 2 * m + 1 and np.ptp(x) > 0:
+        res = STL(x, period=m, robust=False).fit()
+        var_r, var_sr = np.var(res.resid), np.var(res.seasonal + res.resid)
+        strength = max(0.0, 1.0 - var_r / var_sr) if var_sr > 0 else 0.0
+        if strength <= 0.64:
+            break
+        x = x[m:] - x[:-m]
+        D += 1
+    return D
+
+
+def _difference(x: np.ndarray, d: int, D: int, m: int) -> np.ndarray:
+    for _ in range(D):
+        x = x[m:] - x[:-m]
+    for _ in range(d):
+        x = x[1:] - x[:-1]
+    return x
+
+
+def _polys(params, p, q, P, Q, m):
+    phi, theta = params[:p], params[p:p + q]
+    sphi, stheta = params[p + q:p + q + P], params[p + q + P:p + q + P + Q]
+    ar = np.r_[1.0, -phi]
+    ma = np.r_[1.0, theta]
+    if P:
+        sar = np.zeros(P * m + 1)
+        sar[0], sar[m::m] = 1.0, -sphi
+        ar = np.polymul(ar[::-1], sar[::-1])[::-1]  # polynomials in B, ascending powers
+    if Q:
+        sma = np.zeros(Q * m + 1)
+        sma[0], sma[m::m] = 1.0, stheta
+        ma = np.polymul(ma[::-1], sma[::-1])[::-1]
+    return ar, ma
+
+
+def _roots_ok(poly: np.ndarray) -> bool:
+    coefs = np.trim_zeros(poly, "b")
+    if len(coefs) <= 1:
+        return True
+    return bool(np.all(np.abs(np.roots(coefs[::-1])) > 1.001))
+
+
+def css_fit(u: np.ndarray, p: int, q: int, P: int = 0, Q: int = 0, m: int = 1):
+    """CSS estimate of a zero-mean (seasonal) ARMA on ``u``: ``(params, sigma2, n_eff)`` or None."""
+    k = p + q + P + Q
+    ncond = p + P * m
+    n_eff = len(u) - ncond
+    if n_eff <= k + 2:
+        return None
+    if k == 0:
+        return np.zeros(0), float(np.mean(u ** 2)), n_eff
+
+    def objective(params):
+        ar, ma = _polys(params, p, q, P, Q, m)
+        e = lfilter(ar, ma, u)[ncond:]
+        ss = float(np.dot(e, e))
+        if not np.isfinite(ss) or ss <= 0:
+            return 1e10
+        return np.log(ss / n_eff)
+
+    res = minimize(objective, np.zeros(k), method="BFGS", options={"maxiter": 200, "gtol": 1e-6})
+    params = res.x
+    ar, ma = _polys(params, p, q, P, Q, m)
+    if not (_roots_ok(ar) and _roots_ok(ma)):
+        return None
+    e = lfilter(ar, ma, u)[ncond:]
+    return params, float(np.dot(e, e) / n_eff), n_eff
+
+
+class AutoARIMA(LocalForecaster):
+    """Automatic ARIMA (``seasonal=False``) or SARIMA (``seasonal=True``) per series.
+
+    Args:
+        seasonal: search seasonal orders (P, D, Q) with period ``season_length`` (taken from the
+            data's frequency; no seasonal search when it is 1, as for M4 weekly/daily data).
+        max_p, max_q, max_P, max_Q, max_d, max_D, max_order: bounds of the search (R's defaults).
+        max_models: at most this many candidate fits per series.
+        method: ``"css"`` (conditional sum of squares) or ``"css-ml"`` (then exact ML in statsmodels).
+    """
+
+    name = "arima"
+    supports_exogenous = True
+    parallel_predict = True
+
+    def __init__(self, seasonal=False, max_p=5, max_q=5, max_P=2, max_Q=2, max_d=2, max_D=1, max_order=5,
+                 max_models=60, method="css", level=95.0, season_length=None, n_jobs=1, verbose=False):
+        super().__init__(level=level, season_length=season_length, n_jobs=n_jobs, verbose=verbose)
+        self.seasonal = seasonal
+        self.max_p, self.max_q, self.max_P, self.max_Q = max_p, max_q, max_P, max_Q
+        self.max_d, self.max_D, self.max_order = max_d, max_D, max_order
+        self.max_models = max_models
+        self.method = method
+
+    def _fit(self, data):
+        check_choice(self.method, ("css", "css-ml"), "method", type(self).__name__)
+        for name in ("max_p", "max_q", "max_P", "max_Q", "max_d", "max_D", "max_order"):
+            check_int(getattr(self, name), name, type(self).__name__, minimum=0)
+        check_int(self.max_models, "max_models", type(self).__name__)
+        super()._fit(data)
+
+    # ---- regressors: constant/drift and user exogenous columns ----
+    @staticmethod
+    def _regressors(n_start, n, d, D, include_mean, exog):
+        cols = []
+        if include_mean:
+            t = np.arange(n_start, n_start + n, dtype="float64")
+            cols.append(np.ones(n) if d + D == 0 else t)
+        if exog is not None:
+            cols.extend(np.asarray(exog, dtype="float64").T)
+        return np.column_stack(cols) if cols else None
+
+    def _evaluate(self, y, exog, d, D, m, order, include_mean):
+        p, q, P, Q = order
+        X = self._regressors(0, len(y), d, D, include_mean, exog)
+        w = _difference(y, d, D, m)
+        beta = np.zeros(0)
+        u = w
+        if X is not None:
+            Xw = np.column_stack([_difference(c, d, D, m) for c in X.T])
+            beta, *_ = np.linalg.lstsq(Xw, w, rcond=None)
+            u = w - Xw @ beta
+        fit = css_fit(u, p, q, P, Q, m)
+        if fit is None:
+            return None
+        params, sigma2, n_eff = fit
+        k = len(params) + len(beta) + 1
+        aic = n_eff * np.log(sigma2) + 2 * k if sigma2 > 0 else -np.inf
+        return {"aic": float(aic), "order": order, "d": d, "D": D, "m": m, "include_mean": include_mean,
+                "beta": beta, "arma": params, "sigma2": sigma2}
+
+    def _fit_one(self, y, exog):
+        _statsmodels()
+        m = self.season_length_ if self.seasonal else 1
+        seasonal = self.seasonal and m > 1
+        D = nsdiffs(y, m, self.max_D) if seasonal else 0
+        d = ndiffs(_difference(y, 0, D, m), self.max_d)
+        if len(y) - d - D * m < 3 or np.ptp(y) == 0:
+            return {"fallback": True}
+        can_mean = d + D <= 1
+        tried = {}
+
+        def visit(p, q, P, Q, c):
+            key = (p, q, P, Q, c)
+            if key in tried or len(tried) >= self.max_models:
+                return
+            if min(key[:4]) < 0 or p > self.max_p or q > self.max_q or P > self.max_P or Q > self.max_Q \
+                    or p + q + P + Q > self.max_order or (c and not can_mean):
+                return
+            tried[key] = self._evaluate(y, exog, d, D, m, (p, q, P, Q), c)
+
+        sP, sQ = (1, 1) if seasonal else (0, 0)
+        starts = [(2, 2, sP, sQ), (0, 0, 0, 0), (1, 0, sP, 0), (0, 1, 0, sQ)]
+        for p, q, P, Q in starts:
+            visit(min(p, self.max_p), min(q, self.max_q), min(P, self.max_P), min(Q, self.max_Q), can_mean)
+        if can_mean:
+            visit(0, 0, 0, 0, False)
+
+        def best():
+            ok = [(v["aic"], k) for k, v in tried.items() if v is not None]
+            return min(ok)[1] if ok else None
+
+        current = best()
+        while current is not None and len(tried) < self.max_models:
+            p, q, P, Q, c = current
+            moves = [(p + a, q + b, P, Q, c) for a, b in ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (1, 1))]
+            if seasonal:
+                moves += [(p, q, P + a, Q + b, c) for a, b in ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (1, 1))]
+            moves.append((p, q, P, Q, not c))
+            for mv in moves:
+                visit(*mv)
+            new = best()
+            if new == current:
+                break
+            current = new
+        if current is None:
+            return {"fallback": True}
+        chosen = tried[current]
+        chosen["models_tried"] = len(tried)
+        if self.method == "css-ml":
+            chosen = self._refine_ml(y, exog, chosen)
+        return chosen
+
+    def _sarimax(self, y, exog, state):
+        from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+        p, q, P, Q = state["order"]
+        X = self._regressors(0, len(y), state["d"], state["D"], state["include_mean"], exog)
+        seasonal_order = (P, state["D"], Q, state["m"]) if state["m"] > 1 else (0, 0, 0, 0)
+        return SARIMAX(y, exog=X, order=(p, state["d"], q), seasonal_order=seasonal_order, trend="n",
+                       enforce_stationarity=False, enforce_invertibility=False)
+
+    @staticmethod
+    def _params(state):
+        return np.r_[state["beta"], state["arma"], state["sigma2"]]
+
+    def _refine_ml(self, y, exog, state):
+        model = self._sarimax(y, exog, state)
+        try:
+            res = model.fit(start_params=self._params(state), disp=False, maxiter=50, cov_type="none")
+        except (ValueError, np.linalg.LinAlgError):
+            return state
+        params = np.asarray(res.params)
+        nb = len(state["beta"])
+        return {**state, "beta": params[:nb], "arma": params[nb:-1], "sigma2": float(params[-1])}
+
+    def _predict_one(self, state, y, horizon, exog_future, exog=None):
+        if state.get("fallback"):
+            mean = np.full(horizon, y[-1])
+            return mean, mean, mean
+        model = self._sarimax(y, exog, state)
+        res = model.filter(self._params(state))
+        X_future = self._regressors(len(y), horizon, state["d"], state["D"], state["include_mean"], exog_future)
+        frame = res.get_forecast(horizon, exog=X_future).summary_frame(alpha=self.alpha_)
+        return frame["mean"].to_numpy(), frame["mean_ci_lower"].to_numpy(), frame["mean_ci_upper"].to_numpy()
+
+    def describe(self) -> dict:
+        """The chosen order of every series, e.g. ``{"W1": "ARIMA(0,1,1) with drift"}``."""
+        self._check_fitted("describe")
+        out = {}
+        for uid, s in self.states_.items():
+            if s.get("fallback"):
+                out[uid] = "naive (fallback)"
+                continue
+            p, q, P, Q = s["order"]
+            text = f"ARIMA({p},{s['d']},{q})"
+            if s["m"] > 1:
+                text += f"({P},{s['D']},{Q})[{s['m']}]"
+            if s["include_mean"]:
+                text += " with drift" if s["d"] + s["D"] == 1 else " with mean"
+            out[uid] = text
+        return out
+
+
+class AutoSARIMA(AutoARIMA):
+    """Seasonal auto-ARIMA: ``AutoARIMA(seasonal=True)`` with the period from the data's frequency."""
+
+    name = "sarima"
+
+    def __init__(self, seasonal=True, max_p=5, max_q=5, max_P=2, max_Q=2, max_d=2, max_D=1, max_order=5,
+                 max_models=60, method="css", level=95.0, season_length=None, n_jobs=1, verbose=False):
+        super().__init__(seasonal, max_p, max_q, max_P, max_Q, max_d, max_D, max_order, max_models, method,
+                         level, season_length, n_jobs, verbose)

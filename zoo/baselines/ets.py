@@ -1,0 +1,122 @@
+"""Exponential smoothing (ETS) and the Theta method from statsmodels.
+
+Example:
+    >>> from zoo.baselines import ETS, Theta
+    >>> ETS().fit(df).predict(12)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from zoo.forecasting.base import LocalForecaster
+
+
+def _statsmodels():
+    try:
+        import statsmodels  # noqa: F401
+    except ImportError:
+        from zoo.errors import missing_extra
+
+        raise missing_extra("statsmodels", "forecast") from None
+
+
+# (error, trend, damped, seasonal); seasonal configurations are tried only when season_length > 1.
+DEFAULT_ETS_MODELS = ("ANN", "AAdN", "MNN", "MAdN", "ANA", "AAdA", "MNM", "MAdM")
+
+
+def _parse(code: str):
+    """"AAdN" -> ("add", "add", True, None): error, trend, damped, season."""
+    kinds = {"N": None, "A": "add", "M": "mul"}
+    damped = len(code) == 4 and code[2] == "d"
+    if len(code) not in (3, 4) or (len(code) == 4 and not damped) or code[0] not in "AM" \
+            or code[1] not in kinds or code[-1] not in kinds or (damped and code[1] == "N"):
+        raise ValueError(f"The 'models' parameter of ETS takes codes like 'ANN', 'AAdN', 'MAdM'. Got {code!r}.")
+    return kinds[code[0]], kinds[code[1]], damped, kinds[code[-1]]
+
+
+class ETS(LocalForecaster):
+    """Exponential smoothing state-space models (statsmodels ``ETSModel``), chosen per series by AICc.
+
+    Args:
+        models: ETS codes to choose from, e.g. ``"AAdN"`` = additive errors, additive damped trend,
+            no season. Multiplicative ones are skipped for series that are not positive, seasonal
+            ones when ``season_length`` is 1 or the series holds fewer than two seasons.
+    """
+
+    name = "ets"
+    parallel_predict = True
+
+    def __init__(self, models=DEFAULT_ETS_MODELS, level=95.0, season_length=None, n_jobs=1, verbose=False):
+        super().__init__(level=level, season_length=season_length, n_jobs=n_jobs, verbose=verbose)
+        self.models = models
+
+    def _candidates(self, y):
+        m = self.season_length_
+        out = []
+        for code in self.models:
+            error, trend, damped, seasonal = _parse(code)
+            if seasonal and (m <= 1 or len(y) < 2 * m + 2):
+                continue
+            if (error == "mul" or seasonal == "mul" or trend == "mul") and np.any(y <= 0):
+                continue
+            out.append((code, error, trend, damped, seasonal))
+        return out or [("ANN", "add", None, False, None)]
+
+    def _fit_one(self, y, exog):
+        _statsmodels()
+        from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+        best = None
+        for code, error, trend, damped, seasonal in self._candidates(y):
+            try:
+                model = ETSModel(y, error=error, trend=trend, damped_trend=damped, seasonal=seasonal,
+                                 seasonal_periods=self.season_length_ if seasonal else None)
+                res = model.fit(disp=False, maxiter=200)
+            except (ValueError, np.linalg.LinAlgError):
+                continue
+            if np.isfinite(res.aicc) and (best is None or res.aicc < best[0]):
+                best = (res.aicc, code, np.asarray(res.params))
+        if best is None:
+            return {"code": None}
+        return {"code": best[1], "params": best[2]}
+
+    def _predict_one(self, state, y, horizon, exog_future):
+        from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+        if state["code"] is None:  # nothing could be fitted: fall back to naive
+            mean = np.full(horizon, y[-1])
+            return mean, mean, mean
+        error, trend, damped, seasonal = _parse(state["code"])
+        # A pandas endog: statsmodels' ETS prediction results need an index.
+        model = ETSModel(pd.Series(y), error=error, trend=trend, damped_trend=damped, seasonal=seasonal,
+                         seasonal_periods=self.season_length_ if seasonal else None)
+        res = model.smooth(state["params"])
+        frame = res.get_prediction(start=len(y), end=len(y) + horizon - 1).summary_frame(alpha=self.alpha_)
+        return frame["mean"].to_numpy(), frame["pi_lower"].to_numpy(), frame["pi_upper"].to_numpy()
+
+
+class Theta(LocalForecaster):
+    """The Theta method (Assimakopoulos & Nikolopoulos 2000) as in the M4 benchmark (statsmodels ``ThetaModel``):
+    seasonal adjustment when the 90% autocorrelation test finds seasonality, then SES with drift."""
+
+    name = "theta"
+    parallel_predict = True
+
+    def _fit_one(self, y, exog):
+        _statsmodels()
+        return {}
+
+    def _model(self, y):
+        from statsmodels.tsa.forecasting.theta import ThetaModel
+
+        m = self.season_length_
+        seasonal = m > 1 and len(y) >= 2 * m and np.all(y > 0)
+        return ThetaModel(y, period=m if seasonal else 1, deseasonalize=seasonal)
+
+    def _predict_one(self, state, y, horizon, exog_future):
+        res = self._model(y).fit()
+        mean = np.asarray(res.forecast(horizon))
+        pi = res.prediction_intervals(horizon, alpha=self.alpha_)
+        return mean, np.asarray(pi["lower"]), np.asarray(pi["upper"])

@@ -1,0 +1,369 @@
+"""The one forecasting contract: ``fit(df) -> self``, ``predict(horizon) -> DataFrame``, ``backtest``.
+
+Every forecaster, statistical or deep, local (one model per series) or global (one model for
+all series), subclasses :class:`Forecaster`. Data is a long DataFrame with ``unique_id, ds, y``
+(``unique_id`` optional for one series); extra columns are exogenous regressors, accepted only
+by models whose ``supports_exogenous`` is True. ``predict`` returns
+``unique_id, ds, yhat, yhat_lower, yhat_upper`` (a ``level``% prediction interval).
+
+Example:
+    >>> from zoo.forecasting import create_forecaster
+    >>> model = create_forecaster("theta").fit(df)
+    >>> model.predict(12).head()
+    >>> model.backtest(df, horizon=12, windows=3).summary
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import logging
+import time
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from zoo.errors import NotFittedError, check_int
+from zoo.forecasting import data as _data
+from zoo.forecasting import metrics as _metrics
+
+KEY_COLUMNS = ("unique_id", "ds", "y")
+
+
+def quiet_libraries(verbose: bool = False) -> None:
+    """Silence cmdstanpy/Prophet chatter unless ``verbose``."""
+    level = logging.INFO if verbose else logging.ERROR
+    for name in ("prophet", "prophet.plot"):
+        logging.getLogger(name).setLevel(level)
+    # cmdstanpy resets its logger's level when it first logs; disabling it sticks.
+    logging.getLogger("cmdstanpy").disabled = not verbose
+
+
+@dataclasses.dataclass
+class BacktestResult:
+    """What ``backtest`` returns: the forecasts against the truth, and metrics per window."""
+
+    forecasts: pd.DataFrame
+    metrics: pd.DataFrame
+
+    @property
+    def summary(self) -> dict:
+        """Metrics averaged over the windows."""
+        return {k: float(v) for k, v in self.metrics.drop(columns=["window"]).mean().items()}
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{k}={v:.4g}" for k, v in self.summary.items())
+        return f"BacktestResult(windows={len(self.metrics)}, {shown})"
+
+
+class Forecaster:
+    """Base class: validation, capabilities, timestamps and backtesting, written once.
+
+    Subclasses implement ``_fit(data)`` and ``_predict(horizon, future) -> {uid: (mean, lower, upper)}``.
+
+    Args:
+        level: coverage of the prediction interval, in percent (default 95).
+        season_length: seasonal period; ``None`` takes it from the data (the M4 loaders set
+            M4's, a CSV's comes from its frequency: 12 monthly, 4 quarterly, 7 daily, 24 hourly).
+    """
+
+    name = "forecaster"
+    supports_exogenous = False
+    supports_intervals = True
+    is_global = False
+
+    def __init__(self, level: float = 95.0, season_length: int | None = None):
+        self.level = level
+        self.season_length = season_length
+
+    # ---- parameters (scikit-learn style: stored as given, all work in fit) ----
+    @classmethod
+    def _param_names(cls) -> list[str]:
+        names = []
+        for klass in cls.__mro__:
+            if klass is object or "__init__" not in vars(klass):
+                continue
+            for p in inspect.signature(klass.__init__).parameters.values():
+                if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD) and p.name not in names:
+                    names.append(p.name)
+        return names
+
+    def get_params(self) -> dict:
+        return {n: getattr(self, n) for n in self._param_names() if hasattr(self, n)}
+
+    def clone(self) -> "Forecaster":
+        """A fresh, unfitted copy with the same parameters."""
+        return type(self)(**self.get_params())
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({args})"
+
+    @property
+    def is_fitted(self) -> bool:
+        return getattr(self, "fitted_", False)
+
+    def _check_fitted(self, what: str) -> None:
+        if not self.is_fitted:
+            raise NotFittedError(f"This {type(self).__name__} is not fitted yet: call fit(df) before {what}().")
+
+    # ---- the contract ----
+    def fit(self, df: pd.DataFrame) -> "Forecaster":
+        """Fit on a long DataFrame (``unique_id, ds, y`` + exogenous columns if supported)."""
+        self._check_level()
+        data = _data.validate(df)
+        exog = [c for c in data.columns if c not in KEY_COLUMNS]
+        if exog and not self.supports_exogenous:
+            raise ValueError(f"{type(self).__name__} does not support exogenous regressors, but 'df' has extra "
+                             f"columns {exog}. Drop them (df[['unique_id', 'ds', 'y']]) or use a model that "
+                             f"supports them (arima, sarima, prophet).")
+        self.exog_columns_ = exog
+        first = data.loc[data["unique_id"] == data["unique_id"].iloc[0], "ds"]
+        self.freq_ = data.attrs.get("freq") or df.attrs.get("freq") or _data.infer_freq(first)
+        self.step_ = None if self.freq_ else (first.diff().median() if len(first) > 1 else pd.Timedelta(1, "D"))
+        self.season_length_ = int(self.season_length or df.attrs.get("season_length")
+                                  or _data.season_length_for(self.freq_))
+        last = data.groupby("unique_id", sort=False)["ds"].last()
+        self.ids_ = list(last.index)
+        self.last_ds_ = last.to_dict()
+        start = time.perf_counter()
+        self._fit(data)
+        self.fit_time_ = time.perf_counter() - start
+        self.fitted_ = True
+        return self
+
+    def predict(self, horizon: int, X_df: pd.DataFrame | None = None) -> pd.DataFrame:
+        """Forecast ``horizon`` steps after each series' last timestamp.
+
+        Args:
+            horizon: number of future steps (an int >= 1).
+            X_df: future values of the exogenous columns (``unique_id, ds, <columns>``), for
+                models fitted with exogenous regressors.
+
+        Returns:
+            DataFrame ``unique_id, ds, yhat, yhat_lower, yhat_upper``.
+        """
+        self._check_fitted("predict")
+        check_int(horizon, "horizon", f"{type(self).__name__}.predict")
+        future = self._future_frame(horizon)
+        if X_df is not None and not self.supports_exogenous:
+            raise ValueError(f"{type(self).__name__} does not support exogenous regressors; do not pass 'X_df'.")
+        if self.exog_columns_:
+            future = self._merge_future_exog(future, X_df)
+        values = self._predict(horizon, future)
+        rows = []
+        for uid in self.ids_:
+            mean, lower, upper = values[uid]
+            rows.append(pd.DataFrame({"yhat": np.asarray(mean, "float64"), "yhat_lower": np.asarray(lower, "float64"),
+                                      "yhat_upper": np.asarray(upper, "float64")}))
+        out = pd.concat(rows, ignore_index=True)
+        out.insert(0, "ds", future["ds"].to_numpy())
+        out.insert(0, "unique_id", future["unique_id"].to_numpy())
+        return out
+
+    def fit_predict(self, df: pd.DataFrame, horizon: int, X_df: pd.DataFrame | None = None) -> pd.DataFrame:
+        return self.fit(df).predict(horizon, X_df)
+
+    def backtest(self, df: pd.DataFrame, horizon: int, windows: int = 1, step: int | None = None,
+                 metrics=("mae", "rmse", "smape", "mase", "coverage", "msis")) -> BacktestResult:
+        """Rolling-origin evaluation: refit a fresh copy at each cutoff and score the next ``horizon`` points.
+
+        The last window ends at the end of each series; earlier ones start ``step`` (default
+        ``horizon``) points before. ``metrics`` come from :mod:`zoo.forecasting.metrics`; ``"owa"``
+        scores against Naive2 fitted on the same data.
+        """
+        check_int(horizon, "horizon", f"{type(self).__name__}.backtest")
+        check_int(windows, "windows", f"{type(self).__name__}.backtest")
+        step = check_int(step if step is not None else horizon, "step", f"{type(self).__name__}.backtest")
+        unknown = [m for m in metrics if m not in _metrics.ALL_METRICS + ("owa",)]
+        if unknown:
+            raise ValueError(f"The 'metrics' parameter of backtest accepts {list(_metrics.ALL_METRICS) + ['owa']}. "
+                             f"Got unknown {unknown}.")
+        data = _data.validate(df)
+        data.attrs.update(df.attrs)
+        pos = data.groupby("unique_id", sort=False).cumcount(ascending=False).to_numpy()
+        season = int(self.season_length or df.attrs.get("season_length")
+                     or _data.season_length_for(df.attrs.get("freq") or _data.infer_freq(data["ds"].iloc[:50])))
+        all_forecasts, rows = [], []
+        for w in range(windows):
+            end = (windows - 1 - w) * step
+            train = data[pos >= end + horizon].reset_index(drop=True)
+            test = data[(pos >= end) & (pos < end + horizon)].reset_index(drop=True)
+            train.attrs.update(df.attrs)
+            if train.groupby("unique_id").size().min() < 2:
+                raise ValueError(f"Backtest window {w} leaves fewer than 2 training points for some series. "
+                                 f"Use fewer windows or a shorter horizon.")
+            model = self.clone().fit(train)
+            exog = [c for c in test.columns if c not in KEY_COLUMNS]
+            forecast = model.predict(horizon, test[["unique_id", "ds", *exog]] if exog else None)
+            naive2 = None
+            if "owa" in metrics:
+                from zoo.baselines.naive import Naive2
+
+                naive2 = Naive2(season_length=season).fit(train[list(KEY_COLUMNS)]).predict(horizon)
+            _, summary = _metrics.evaluate(forecast, test, train, season, model.level, naive2)
+            rows.append({"window": w, **{m: summary[m] for m in metrics if m in summary}})
+            merged = test[["unique_id", "ds", "y"]].merge(forecast, on=["unique_id", "ds"], how="left")
+            merged.insert(0, "window", w)
+            all_forecasts.append(merged)
+        return BacktestResult(pd.concat(all_forecasts, ignore_index=True), pd.DataFrame(rows))
+
+    # ---- helpers for subclasses ----
+    def _check_level(self) -> None:
+        if not isinstance(self.level, (int, float)) or not 0 < self.level < 100:
+            raise ValueError(f"The 'level' parameter of {type(self).__name__} must be a number in (0, 100). "
+                             f"Got {self.level!r} instead.")
+
+    @property
+    def alpha_(self) -> float:
+        return 1.0 - float(self.level) / 100.0
+
+    def _future_frame(self, horizon: int) -> pd.DataFrame:
+        frames = []
+        for uid in self.ids_:
+            last = self.last_ds_[uid]
+            if self.freq_:
+                offset = pd.tseries.frequencies.to_offset(self.freq_)
+                ds = pd.date_range(start=last + offset, periods=horizon, freq=self.freq_)
+            else:
+                ds = pd.DatetimeIndex([last + self.step_ * (i + 1) for i in range(horizon)])
+            frames.append(pd.DataFrame({"unique_id": uid, "ds": ds}))
+        return pd.concat(frames, ignore_index=True)
+
+    def _merge_future_exog(self, future: pd.DataFrame, X_df: pd.DataFrame | None) -> pd.DataFrame:
+        if X_df is None:
+            raise ValueError(f"This {type(self).__name__} was fitted with exogenous columns {self.exog_columns_}: "
+                             f"pass their future values as predict(horizon, X_df=...) with columns "
+                             f"unique_id, ds, {', '.join(self.exog_columns_)}.")
+        X = _data.to_long(X_df.assign(y=0.0) if "y" not in X_df else X_df)
+        X["unique_id"] = X["unique_id"].astype(str)
+        X["ds"] = pd.to_datetime(X["ds"])
+        missing = [c for c in self.exog_columns_ if c not in X.columns]
+        if missing:
+            raise ValueError(f"'X_df' lacks the exogenous columns {missing}.")
+        merged = future.merge(X[["unique_id", "ds", *self.exog_columns_]], on=["unique_id", "ds"], how="left")
+        if merged[self.exog_columns_].isna().any().any():
+            raise ValueError(f"'X_df' must give {', '.join(self.exog_columns_)} for every forecast timestamp "
+                             f"(each series' next {len(future) // len(self.ids_)} steps after its last ds).")
+        return merged
+
+    def _fit(self, data: pd.DataFrame) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _predict(self, horizon: int, future: pd.DataFrame) -> dict:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+def _preimport_statsmodels() -> None:
+    # statsmodels adds "always" warning filters when first imported; importing it before we
+    # enter warnings.catch_warnings() lets our "ignore" win.
+    try:
+        import statsmodels.tools.sm_exceptions  # noqa: F401
+    except ImportError:
+        pass
+
+
+def _run_chunk(model, items):
+    """Fit a chunk of series in a worker: [(uid, y, exog, ds)] -> [(uid, state)]."""
+    quiet_libraries(model.verbose)
+    _preimport_statsmodels()
+    out = []
+    with warnings.catch_warnings():
+        if not model.verbose:
+            warnings.simplefilter("ignore")
+        for uid, y, exog, ds in items:
+            extra = {"ds": ds} if model.needs_timestamps else {}
+            out.append((uid, model._fit_one(y, exog, **extra)))
+    return out
+
+
+def _predict_chunk(model, items, horizon):
+    """Forecast a chunk of series in a worker: [(uid, state, y, exog_future, extra)] -> [(uid, values)]."""
+    quiet_libraries(model.verbose)
+    _preimport_statsmodels()
+    out = []
+    with warnings.catch_warnings():
+        if not model.verbose:
+            warnings.simplefilter("ignore")
+        for uid, state, y, exog_future, extra in items:
+            out.append((uid, model._predict_one(state, y, horizon, exog_future, **extra)))
+    return out
+
+
+def _parallel(fn, proto, items, n_jobs, *args):
+    """Run ``fn(proto, chunk, *args)`` over chunks of ``items`` with joblib; longest series first."""
+    if (n_jobs or 1) == 1 or len(items) < 8:
+        return fn(proto, items, *args)
+    from joblib import Parallel, delayed, effective_n_jobs
+
+    workers = effective_n_jobs(n_jobs)
+    chunks = [items[i::workers * 4] for i in range(workers * 4)]
+    parts = Parallel(n_jobs=workers)(delayed(fn)(proto, c, *args) for c in chunks if c)
+    return [r for part in parts for r in part]
+
+
+class LocalForecaster(Forecaster):
+    """A forecaster that fits one model per series, in parallel across series with joblib.
+
+    Subclasses implement ``_fit_one(y, exog) -> state`` (a small picklable object) and
+    ``_predict_one(state, y, horizon, exog_future) -> (mean, lower, upper)``; models fitted with
+    exogenous columns also get ``exog=`` (the history), and ``needs_timestamps`` models ``ds=``
+    and ``ds_future=``. Workers receive a parameter-only copy of the forecaster, never the data.
+
+    Args:
+        n_jobs: parallel workers for many series (joblib; -1 = all cores, 1 = none).
+        verbose: let statsmodels/Prophet warnings and logs through.
+    """
+
+    def __init__(self, level: float = 95.0, season_length: int | None = None, n_jobs: int = 1, verbose: bool = False):
+        super().__init__(level=level, season_length=season_length)
+        self.n_jobs = n_jobs
+        self.verbose = verbose
+
+    needs_timestamps = False
+
+    def _fit(self, data: pd.DataFrame) -> None:
+        self.y_, self.exog_, self.ds_ = {}, {}, {}
+        items = []
+        for uid, g in data.groupby("unique_id", sort=False):
+            y = g["y"].to_numpy(dtype="float64")
+            exog = g[self.exog_columns_].to_numpy(dtype="float64") if self.exog_columns_ else None
+            ds = g["ds"].to_numpy() if self.needs_timestamps else None
+            self.y_[uid], self.exog_[uid], self.ds_[uid] = y, exog, ds
+            items.append((uid, y, exog, ds))
+        # Long series first, so that the round-robin chunks hold equal shares of the work.
+        items.sort(key=lambda it: -len(it[1]))
+        self.states_ = dict(_parallel(_run_chunk, self._worker_copy(), items, self.n_jobs))
+
+    def _worker_copy(self) -> "LocalForecaster":
+        # What a worker needs: the parameters and what fit() learnt of the data, not the data.
+        proto = self.clone()
+        for attr in ("season_length_", "exog_columns_", "freq_"):
+            setattr(proto, attr, getattr(self, attr))
+        return proto
+
+    def _predict(self, horizon: int, future: pd.DataFrame) -> dict:
+        items = []
+        for uid in self.ids_:
+            exog_future, extra = None, {}
+            rows = future["unique_id"] == uid
+            if self.exog_columns_:
+                exog_future = future.loc[rows, self.exog_columns_].to_numpy("float64")
+                extra["exog"] = self.exog_[uid]
+            if self.needs_timestamps:
+                extra["ds"] = self.ds_[uid]
+                extra["ds_future"] = future.loc[rows, "ds"].to_numpy()
+            items.append((uid, self.states_[uid], self.y_[uid], exog_future, extra))
+        items.sort(key=lambda it: -len(it[2]))
+        return dict(_parallel(_predict_chunk, self._worker_copy(), items, self.n_jobs if self.parallel_predict else 1,
+                              horizon))
+
+    # Forecasting is cheap for most models; those whose predict does real work turn this on.
+    parallel_predict = False
+
+    def _fit_one(self, y: np.ndarray, exog: np.ndarray | None):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _predict_one(self, state, y, horizon, exog_future, **extra):  # pragma: no cover - abstract
+        raise NotImplementedError

@@ -1,0 +1,191 @@
+"""Deep forecasters behind the common contract: one Keras model trained globally across series.
+
+* **Windowing never leaks the future**: every training example is ``(y[t-L:t], y[t:t+H])``
+  taken inside the data passed to ``fit``; forecasts start from the last ``L`` values.
+  Series shorter than ``L + H`` are left-padded with their first value.
+* **Per-series scaling**: each window is divided by the mean absolute value of its own input
+  part (a scale that only looks at the past), and forecasts are multiplied back.
+* **Intervals**: the network outputs the quantiles ``(1-level)/2, 0.5, (1+level)/2`` trained
+  with the pinball loss; ``yhat`` is the median.
+
+Example:
+    >>> from zoo.forecasting import create_forecaster
+    >>> model = create_forecaster("nbeats", horizon=13, epochs=10).fit(train)
+    >>> model.predict(13)
+    >>> model.save("runs/nbeats"); DeepForecaster.load("runs/nbeats").predict(13)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from zoo.errors import check_int
+from zoo.forecasting.base import Forecaster
+
+STATE_FILE = "forecaster.json"
+MODEL_FILE = "model.keras"
+
+
+def make_windows(y: np.ndarray, input_length: int, horizon: int, max_windows: int | None = None):
+    """All ``(input, target)`` pairs inside ``y`` (most recent ``max_windows`` of them), left-padding short series.
+
+    Returns:
+        ``(x, t)`` with shapes ``(n, input_length)`` and ``(n, horizon)``: the target of each
+        window follows its input and both lie inside ``y``.
+    """
+    y = np.asarray(y, dtype="float32")
+    need = input_length + horizon
+    if len(y) < need:
+        y = np.r_[np.full(need - len(y), y[0], dtype="float32"), y]
+    windows = np.lib.stride_tricks.sliding_window_view(y, need)
+    if max_windows is not None and len(windows) > max_windows:
+        windows = windows[-max_windows:]
+    return windows[:, :input_length], windows[:, input_length:]
+
+
+def last_window(y: np.ndarray, input_length: int) -> np.ndarray:
+    y = np.asarray(y, dtype="float32")
+    if len(y) < input_length:
+        y = np.r_[np.full(input_length - len(y), y[0], dtype="float32"), y]
+    return y[-input_length:]
+
+
+def window_scale(x: np.ndarray) -> np.ndarray:
+    """Mean absolute value of each input window (1 where the window is all zeros), shape ``(n, 1)``."""
+    scale = np.mean(np.abs(x), axis=-1, keepdims=True)
+    return np.where(scale > 0, scale, 1.0).astype("float32")
+
+
+class DeepForecaster(Forecaster):
+    """A registered Keras forecaster (``lstm``, ``gru``, ``transformer``, ``nbeats``) trained across all series.
+
+    Args:
+        model: name of a ``forecasting`` builder in the model registry.
+        horizon: steps the network forecasts at once; ``None`` takes the dataset's (M4
+            loaders set it), else twice the seasonal period (at least 8). ``predict`` accepts
+            any horizon up to this one.
+        input_length: past values the network sees; ``None`` = ``input_multiple * horizon``.
+        epochs, batch_size, learning_rate: training; Adam with cosine decay, clipped gradients.
+        max_windows_per_series: the most recent training windows taken from each series.
+        model_kwargs: extra builder arguments (e.g. ``{"units": 128}``).
+        seed: seeds Keras, numpy and the window shuffling.
+    """
+
+    name = "deep"
+    is_global = True
+
+    def __init__(self, model="nbeats", horizon=None, input_length=None, input_multiple=3, epochs=20,
+                 batch_size=256, learning_rate=1e-3, max_windows_per_series=200, model_kwargs=None, seed=0,
+                 level=95.0, season_length=None, verbose=0):
+        super().__init__(level=level, season_length=season_length)
+        self.model = model
+        self.horizon = horizon
+        self.input_length = input_length
+        self.input_multiple = input_multiple
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.max_windows_per_series = max_windows_per_series
+        self.model_kwargs = model_kwargs
+        self.seed = seed
+        self.verbose = verbose
+
+    @property
+    def quantiles_(self) -> tuple:
+        a = self.alpha_
+        return (a / 2.0, 0.5, 1.0 - a / 2.0)
+
+    def _fit(self, data: pd.DataFrame) -> None:
+        import keras
+
+        from zoo.models import create_model
+        from zoo.models.forecasters import PinballLoss
+
+        owner = f"DeepForecaster({self.model!r})"
+        horizon = self.horizon or data.attrs.get("horizon") or max(8, 2 * self.season_length_)
+        self.horizon_ = check_int(int(horizon), "horizon", owner)
+        self.input_length_ = check_int(int(self.input_length or self.input_multiple * self.horizon_),
+                                       "input_length", owner)
+        check_int(self.epochs, "epochs", owner)
+        check_int(self.batch_size, "batch_size", owner)
+        keras.utils.set_random_seed(self.seed)
+        xs, ts, self.context_ = [], [], {}
+        for uid, g in data.groupby("unique_id", sort=False):
+            y = g["y"].to_numpy(dtype="float32")
+            x, t = make_windows(y, self.input_length_, self.horizon_, self.max_windows_per_series)
+            xs.append(x)
+            ts.append(t)
+            self.context_[uid] = last_window(y, self.input_length_)
+        x, t = np.concatenate(xs), np.concatenate(ts)
+        scale = window_scale(x)
+        x, t = x / scale, t / scale
+        self.network_ = create_model(self.model, task="forecasting", input_length=self.input_length_,
+                                     horizon=self.horizon_, quantiles=self.quantiles_, **(self.model_kwargs or {}))
+        steps = self.epochs * int(np.ceil(len(x) / self.batch_size))
+        schedule = keras.optimizers.schedules.CosineDecay(self.learning_rate, max(1, steps))
+        self.network_.compile(optimizer=keras.optimizers.Adam(schedule, clipnorm=1.0),
+                              loss=PinballLoss(self.quantiles_))
+        order = np.random.default_rng(self.seed).permutation(len(x))
+        history = self.network_.fit(x[order], t[order], epochs=self.epochs, batch_size=self.batch_size,
+                                    shuffle=True, verbose=self.verbose)
+        self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+        self.n_windows_ = int(len(x))
+
+    def _predict(self, horizon: int, future: pd.DataFrame) -> dict:
+        if horizon > self.horizon_:
+            raise ValueError(f"This {self.model} forecaster was trained for horizon {self.horizon_}; got "
+                             f"predict({horizon}). Refit with create_forecaster({self.model!r}, horizon={horizon}).")
+        x = np.stack([self.context_[uid] for uid in self.ids_])
+        scale = window_scale(x)
+        out = np.asarray(self.network_.predict(x / scale, batch_size=1024, verbose=0)) * scale[:, :, None]
+        out = np.sort(out, axis=-1)  # quantiles must not cross
+        return {uid: (out[i, :horizon, 1], out[i, :horizon, 0], out[i, :horizon, 2]) for i, uid in enumerate(self.ids_)}
+
+    # ---- persistence: the Keras model plus what predict needs (context windows, timestamps) ----
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write ``model.keras`` and ``forecaster.json`` into the folder ``path``."""
+        from zoo.applications import runs
+
+        self._check_fitted("save")
+        folder = Path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        runs.save_model(self.network_, folder / MODEL_FILE)
+        state = {
+            "params": {k: v for k, v in self.get_params().items()},
+            "horizon_": self.horizon_, "input_length_": self.input_length_, "freq_": self.freq_,
+            "step_": None if self.step_ is None else str(self.step_), "season_length_": self.season_length_,
+            "ids_": self.ids_, "last_ds_": {k: str(v) for k, v in self.last_ds_.items()},
+            "context_": {k: v.tolist() for k, v in self.context_.items()}, "exog_columns_": self.exog_columns_,
+            "fit_time_": self.fit_time_,
+        }
+        runs.write_json(folder / STATE_FILE, state)
+        return folder
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "DeepForecaster":
+        """A fitted forecaster from a folder written by :meth:`save`."""
+        import keras
+
+        folder = Path(path)
+        if not (folder / STATE_FILE).exists() or not (folder / MODEL_FILE).exists():
+            raise FileNotFoundError(f"The 'path' argument must be a folder written by DeepForecaster.save, "
+                                    f"holding {MODEL_FILE} and {STATE_FILE}. Got {folder}.")
+        with open(folder / STATE_FILE, encoding="utf-8") as f:
+            state = json.load(f)
+        self = cls(**state["params"])
+        self.network_ = keras.saving.load_model(folder / MODEL_FILE, compile=False)
+        self.horizon_, self.input_length_ = state["horizon_"], state["input_length_"]
+        self.freq_, self.season_length_ = state["freq_"], state["season_length_"]
+        self.step_ = None if state["step_"] is None else pd.Timedelta(state["step_"])
+        self.ids_ = state["ids_"]
+        self.last_ds_ = {k: pd.Timestamp(v) for k, v in state["last_ds_"].items()}
+        self.context_ = {k: np.asarray(v, dtype="float32") for k, v in state["context_"].items()}
+        self.exog_columns_ = state["exog_columns_"]
+        self.fit_time_ = state["fit_time_"]
+        self.fitted_ = True
+        return self

@@ -1,0 +1,146 @@
+"""Keras forecasters: LSTM, GRU, Transformer encoder and an N-BEATS-style MLP.
+
+Every builder maps a window of ``input_length`` past values (already scaled) to ``horizon``
+future values at once (direct multi-horizon output), one output per quantile:
+the output shape is ``(batch, horizon, len(quantiles))``. They use ``keras.layers`` and
+``keras.ops`` only, so they run on every backend. :class:`zoo.forecasting.deep.DeepForecaster`
+turns them into forecasters (windowing, scaling, training, intervals).
+
+Example:
+    >>> from zoo.models import create_model
+    >>> model = create_model("forecasting/nbeats", input_length=52, horizon=13)
+    >>> model.output_shape
+    (None, 13, 3)
+"""
+
+from __future__ import annotations
+
+import math
+
+import keras
+from keras import layers, ops
+
+from zoo.errors import check_int
+from zoo.models.registry import register_model
+
+DEFAULT_QUANTILES = (0.025, 0.5, 0.975)
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class PinballLoss(keras.losses.Loss):
+    """Quantile (pinball) loss averaged over quantiles; ``y_true`` is ``(batch, horizon)``."""
+
+    def __init__(self, quantiles=DEFAULT_QUANTILES, name="pinball", **kwargs):
+        super().__init__(name=name, **kwargs)
+        self.quantiles = tuple(float(q) for q in quantiles)
+
+    def call(self, y_true, y_pred):
+        q = ops.convert_to_tensor(self.quantiles, dtype=y_pred.dtype)
+        diff = ops.expand_dims(ops.cast(y_true, y_pred.dtype), -1) - y_pred
+        return ops.mean(ops.maximum(q * diff, (q - 1.0) * diff), axis=-1)
+
+    def get_config(self):
+        return {**super().get_config(), "quantiles": list(self.quantiles)}
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class SinusoidalPositionEncoding(layers.Layer):
+    """Adds the fixed sine/cosine position encoding of Vaswani et al. (2017) to ``(batch, steps, dim)``."""
+
+    def call(self, x):
+        steps, dim = ops.shape(x)[1], x.shape[-1]
+        pos = ops.cast(ops.arange(steps), "float32")[:, None]
+        i = ops.cast(ops.arange(dim), "float32")[None, :]
+        angle = pos / ops.power(10000.0, (2.0 * ops.floor(i / 2.0)) / float(dim))
+        even = ops.cast(ops.equal(ops.mod(ops.arange(dim), 2), 0), "float32")[None, :]
+        encoding = even * ops.sin(angle) + (1.0 - even) * ops.cos(angle)
+        return x + ops.cast(encoding[None], x.dtype)
+
+
+def _check(input_length, horizon, quantiles, owner):
+    check_int(input_length, "input_length", owner)
+    check_int(horizon, "horizon", owner)
+    quantiles = tuple(quantiles)
+    if not quantiles or any(not 0.0 < q < 1.0 for q in quantiles):
+        raise ValueError(f"The 'quantiles' parameter of {owner} must be numbers in (0, 1). Got {quantiles!r}.")
+    return quantiles
+
+
+def _head(x, horizon, quantiles):
+    x = layers.Dense(horizon * len(quantiles), name="forecast")(x)
+    return layers.Reshape((horizon, len(quantiles)), name="quantiles")(x)
+
+
+def _recurrent(cell, input_length, horizon, units, num_layers, dropout, quantiles, name):
+    owner = f"forecasting/{name}"
+    quantiles = _check(input_length, horizon, quantiles, owner)
+    check_int(units, "units", owner)
+    check_int(num_layers, "num_layers", owner)
+    inputs = keras.Input(shape=(input_length,), name="window")
+    x = layers.Reshape((input_length, 1), name="as_sequence")(inputs)
+    for i in range(num_layers):
+        x = cell(units, return_sequences=i < num_layers - 1, dropout=dropout, name=f"{name}_{i}")(x)
+    x = layers.Dense(units, activation="relu", name="hidden")(x)
+    return keras.Model(inputs, _head(x, horizon, quantiles), name=f"{name}_forecaster")
+
+
+@register_model("lstm", task="forecasting", reference="Hochreiter & Schmidhuber (1997)")
+def lstm(input_length=52, horizon=13, units=64, num_layers=1, dropout=0.0, quantiles=DEFAULT_QUANTILES):
+    """LSTM over the input window, then a dense multi-horizon quantile head."""
+    return _recurrent(layers.LSTM, input_length, horizon, units, num_layers, dropout, quantiles, "lstm")
+
+
+@register_model("gru", task="forecasting", reference="Cho et al. (2014)")
+def gru(input_length=52, horizon=13, units=64, num_layers=1, dropout=0.0, quantiles=DEFAULT_QUANTILES):
+    """GRU over the input window, then a dense multi-horizon quantile head."""
+    return _recurrent(layers.GRU, input_length, horizon, units, num_layers, dropout, quantiles, "gru")
+
+
+@register_model("transformer", task="forecasting", reference="Vaswani et al. (2017)")
+def transformer(input_length=52, horizon=13, d_model=32, num_heads=4, num_layers=2, ff_dim=64, dropout=0.0,
+                quantiles=DEFAULT_QUANTILES):
+    """Transformer encoder over the input window with sinusoidal positions; direct multi-horizon output."""
+    owner = "forecasting/transformer"
+    quantiles = _check(input_length, horizon, quantiles, owner)
+    for arg in ("d_model", "num_heads", "num_layers", "ff_dim"):
+        check_int(locals()[arg], arg, owner)
+    if d_model % num_heads:
+        raise ValueError(f"The 'd_model' ({d_model}) of {owner} must be divisible by 'num_heads' ({num_heads}).")
+    inputs = keras.Input(shape=(input_length,), name="window")
+    x = layers.Reshape((input_length, 1), name="as_sequence")(inputs)
+    x = layers.Dense(d_model, name="embed")(x)
+    x = SinusoidalPositionEncoding(name="positions")(x)
+    for i in range(num_layers):
+        attn = layers.MultiHeadAttention(num_heads, d_model // num_heads, dropout=dropout, name=f"attention_{i}")(x, x)
+        x = layers.LayerNormalization(epsilon=1e-6, name=f"norm_a{i}")(x + attn)
+        ff = layers.Dense(ff_dim, activation="relu", name=f"ff_in_{i}")(x)
+        ff = layers.Dense(d_model, name=f"ff_out_{i}")(ff)
+        x = layers.LayerNormalization(epsilon=1e-6, name=f"norm_f{i}")(x + ff)
+    x = layers.Flatten(name="flatten")(x)
+    return keras.Model(inputs, _head(x, horizon, quantiles), name="transformer_forecaster")
+
+
+@register_model("nbeats", task="forecasting", reference="Oreshkin et al. (2020), N-BEATS (generic)")
+def nbeats(input_length=52, horizon=13, units=256, num_blocks=4, layers_per_block=4, quantiles=DEFAULT_QUANTILES):
+    """N-BEATS generic architecture: residual MLP blocks, each emitting a backcast and a forecast."""
+    owner = "forecasting/nbeats"
+    quantiles = _check(input_length, horizon, quantiles, owner)
+    for arg in ("units", "num_blocks", "layers_per_block"):
+        check_int(locals()[arg], arg, owner)
+    out_dim = horizon * len(quantiles)
+    inputs = keras.Input(shape=(input_length,), name="window")
+    residual, forecast = inputs, None
+    for b in range(num_blocks):
+        h = residual
+        for i in range(layers_per_block):
+            h = layers.Dense(units, activation="relu", name=f"block{b}_fc{i}")(h)
+        backcast = layers.Dense(input_length, name=f"block{b}_backcast")(h)
+        block_forecast = layers.Dense(out_dim, name=f"block{b}_forecast")(h)
+        residual = layers.Subtract(name=f"block{b}_residual")([residual, backcast])
+        forecast = block_forecast if forecast is None else layers.Add(name=f"block{b}_sum")([forecast, block_forecast])
+    outputs = layers.Reshape((horizon, len(quantiles)), name="quantiles")(forecast)
+    return keras.Model(inputs, outputs, name="nbeats_forecaster")
+
+
+def parameter_count(model) -> int:
+    return int(sum(math.prod(w.shape) for w in model.weights))
