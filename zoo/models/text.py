@@ -286,6 +286,7 @@ def bert(vocab_size=30522, sequence_length=None, num_classes=2, pretrained=None,
     outputs = backbone({"token_ids": inputs, "padding_mask": mask, "segment_ids": segments})
     sequence = outputs["sequence_output"]
     if pooling == "mean":
+        backbone.get_layer("pooled_dense").trainable = False  # unused: keeps its weights, no gradient warning
         x = MaskedMeanPooling(name="mean_pool")(sequence, mask)
     else:
         x = outputs["pooled_output"]  # BERT's pooler: tanh(dense([CLS]))
