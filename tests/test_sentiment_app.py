@@ -133,3 +133,15 @@ def test_save_under_one_backend_load_under_another(tiny_sst, tmp_path, backend):
     assert out.returncode == 0, out.stderr[-2000:]
     there = np.asarray(json.loads(out.stdout.strip().splitlines()[-1]))
     np.testing.assert_allclose(there, here, atol=1e-5)
+
+
+def test_ensemble_averages_members(tiny_sst, tmp_path):
+    result = sentiment.train(model="textcnn", dataset=tiny_sst, epochs=1, ensemble=2, output_dir=tmp_path,
+                             model_kwargs=TINY_CNN, verbose=0)
+    members = [result.model.get_layer(f"textcnn_{m}") for m in range(2)]
+    x = result.model.get_layer("text_tokenizer").tokenizer.encode(["a good film"])
+    mean = np.mean([np.asarray(m.predict(x, verbose=0)) for m in members], axis=0)
+    np.testing.assert_allclose(sentiment.predict_proba(result.model, ["a good film"]), mean, atol=1e-6)
+    assert result.metrics["ensemble"] == 2 and len(result.metrics["member_val_accuracy"]) == 2
+    loaded = sentiment.predict_proba(str(result.run_dir / "model.keras"), ["a good film"])
+    np.testing.assert_allclose(loaded, mean, atol=1e-5)

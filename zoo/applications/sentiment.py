@@ -209,37 +209,43 @@ def _validation(ds: TextDataset, validation_split, seed):
 
 def _fit(model, ds, *, epochs, batch_size, learning_rate, weight_decay, seed, pretrained, embeddings,
          freeze_embeddings, sequence_length, max_tokens, min_count, validation_split, limit, model_kwargs,
-         verbose, patience, backup_dir=None):
-    """Tokenise, build, compile and fit; returns (model with tokenizer, history, info)."""
+         verbose, patience, ensemble=1, backup_dir=None):
+    """Tokenise, build, compile and fit; returns (model with tokenizer, history, info).
+
+    With ``ensemble > 1`` (from-scratch models), that many members are trained with seeds
+    ``seed, seed+1, ...`` on the same vocabulary, each keeping its best validation epoch, and the
+    returned model averages their probabilities.
+    """
     import keras
 
-    from zoo.models import create_model
-    from zoo.text import WordPieceTokenizer, WordTokenizer
-    from zoo.text.layers import attach_tokenizer
+    from zoo.models import get_model_entry
+    from zoo.text import WordTokenizer
+    from zoo.text.layers import TextTokenizer
 
+    check_int(ensemble, "ensemble", "sentiment.train")
     keras.utils.set_random_seed(seed)
     (x_tr, y_tr), val = _validation(ds, validation_split, seed)
     x_tr, y_tr = _subset(x_tr, y_tr, limit, seed)
     kwargs = dict(model_kwargs or {})
     if isinstance(model, str):
-        name = model
-        family = _family(name)
+        name, family = model, _family(model)
     else:
         name, family = model.name, "custom"
+    if ensemble > 1 and family in ("bert", "custom"):
+        raise ValueError(f"The 'ensemble' parameter applies to the zoo's from-scratch models. Got ensemble={ensemble} "
+                         f"with model={name!r}.")
 
     if family == "bert":
         if embeddings is not None:
             raise ValueError("The 'embeddings' parameter does not apply to model='bert' (it has its own pretrained embeddings).")
         tok = _wordpiece_for(pretrained, sequence_length, kwargs)
         kwargs.setdefault("vocab_size", tok.vocab_size)
-        base = create_model("bert", task="text", pretrained=pretrained, num_classes=ds.num_classes, **kwargs)
-        seq_len = None
+        seq_len, matrix = None, None
     elif family == "custom":
         if pretrained is not None:
             raise ValueError("The 'pretrained' parameter applies to model='bert' only; pass a model name, not a model object.")
         seq_len = model.input_shape[1]
-        tok = WordTokenizer.fit(x_tr, max_tokens, min_count, sequence_length=seq_len)
-        base = model
+        tok, matrix = WordTokenizer.fit(x_tr, max_tokens, min_count, sequence_length=seq_len), None
     else:
         if pretrained is not None:
             raise ValueError(f"The 'pretrained' parameter applies to model='bert' only. Got model={name!r} with pretrained={pretrained!r}; "
@@ -250,47 +256,67 @@ def _fit(model, ds, *, epochs, batch_size, learning_rate, weight_decay, seed, pr
         matrix = _embedding_matrix(embeddings, tok.vocabulary)
         if matrix is not None:
             kwargs["embedding_dim"] = matrix.shape[1]
-        base = create_model(name, task="text", vocab_size=tok.vocab_size, sequence_length=seq_len,
-                            num_classes=ds.num_classes, **kwargs)
-        if matrix is not None:
-            _set_embeddings(base, matrix, freeze_embeddings)
-    net = attach_tokenizer(base, tok, ds.class_names, seq_len, name=f"{name}_{ds.name}")
 
-    steps = epochs * int(math.ceil(len(x_tr) / batch_size))
-    if family == "bert":
-        lr = keras.optimizers.schedules.CosineDecay(0.0, max(1, steps - steps // 10), alpha=0.0,
-                                                    warmup_target=learning_rate, warmup_steps=max(1, steps // 10))
-    else:
-        lr = learning_rate
-    optimizer = keras.optimizers.AdamW(lr, weight_decay=weight_decay) if weight_decay else keras.optimizers.Adam(lr)
-    net.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-
-    callbacks = []
-    if backup_dir is not None:
-        callbacks.append(keras.callbacks.BackupAndRestore(str(backup_dir), delete_checkpoint=True))
-    if val is not None:
-        callbacks.append(keras.callbacks.EarlyStopping(monitor="val_accuracy", mode="max", patience=patience or epochs,
-                                                       restore_best_weights=True))
-    start = time.perf_counter()
     if seq_len is None:
         data = _py_dataset(tok.ids(x_tr), y_tr, batch_size, tok.pad_id, seed)
-        val_data = None
-        if val is not None:
-            val_data = _py_dataset(tok.ids(val[0]), val[1], batch_size * 2, tok.pad_id, seed + 1)
-        hist = net.fit(data, epochs=epochs, validation_data=val_data, callbacks=callbacks, verbose=verbose)
+        val_data = _py_dataset(tok.ids(val[0]), val[1], batch_size * 2, tok.pad_id, seed + 1) if val is not None else None
+        fit_args = {}
     else:
-        x = tok.encode(x_tr, seq_len)
+        data = tok.encode(x_tr, seq_len)
         val_data = (tok.encode(val[0], seq_len), val[1]) if val is not None else None
-        hist = net.fit(x, y_tr, batch_size=batch_size, epochs=epochs, validation_data=val_data, shuffle=True,
-                       callbacks=callbacks, verbose=verbose)
+        fit_args = {"y": y_tr, "batch_size": batch_size, "shuffle": True}
+
+    members, histories, start = [], [], time.perf_counter()
+    for m in range(ensemble):
+        keras.utils.set_random_seed(seed + m)
+        if family == "bert":
+            base = get_model_entry("bert", "text").builder(pretrained=pretrained, num_classes=ds.num_classes, **kwargs)
+        elif family == "custom":
+            base = model
+        else:
+            member_kwargs = {**kwargs, "name": f"{name}_{m}"} if ensemble > 1 else kwargs
+            # the builder directly: create_model's own first parameter is called 'name'
+            base = get_model_entry(name, "text").builder(vocab_size=tok.vocab_size, sequence_length=seq_len,
+                                                         num_classes=ds.num_classes, **member_kwargs)
+            if matrix is not None:
+                _set_embeddings(base, matrix, freeze_embeddings)
+        steps = epochs * int(math.ceil(len(x_tr) / batch_size))
+        if family == "bert":
+            lr = keras.optimizers.schedules.CosineDecay(0.0, max(1, steps - steps // 10), alpha=0.0,
+                                                        warmup_target=learning_rate, warmup_steps=max(1, steps // 10))
+        else:
+            lr = learning_rate
+        optimizer = keras.optimizers.AdamW(lr, weight_decay=weight_decay) if weight_decay else keras.optimizers.Adam(lr)
+        base.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+        callbacks = []
+        if backup_dir is not None:
+            callbacks.append(keras.callbacks.BackupAndRestore(str(Path(backup_dir) / f"member{m}"), delete_checkpoint=True))
+        if val is not None:
+            callbacks.append(keras.callbacks.EarlyStopping(monitor="val_accuracy", mode="max", patience=patience or epochs,
+                                                           restore_best_weights=True))
+        hist = base.fit(data, epochs=epochs, validation_data=val_data, callbacks=callbacks, verbose=verbose, **fit_args)
+        histories.append({k: [float(v) for v in vals] for k, vals in hist.history.items()})
+        members.append(base)
     wall = time.perf_counter() - start
-    history = {k: [float(v) for v in vals] for k, vals in hist.history.items()}
-    info = {"train_wall_time_s": wall, "train_examples": len(x_tr), "epochs_run": len(history.get("loss", [])),
-            "train_sentences_per_s": len(x_tr) * len(history.get("loss", [])) / wall, "vocab_size": tok.vocab_size,
-            "sequence_length": seq_len}
+
+    inputs = keras.Input(shape=(seq_len,), dtype="int32", name="token_ids")
+    x = TextTokenizer(tok.get_config(), ds.class_names)(inputs)
+    outputs = [b(x) for b in members]
+    out = keras.layers.Average(name="ensemble_mean")(outputs) if len(outputs) > 1 else outputs[0]
+    net = keras.Model(inputs, out, name=f"{name}{'x%d' % ensemble if ensemble > 1 else ''}_{ds.name}")
+
+    history = histories[0]
+    epochs_run = sum(len(h.get("loss", [])) for h in histories)
+    info = {"train_wall_time_s": wall, "train_examples": len(x_tr), "epochs_run": epochs_run,
+            "train_sentences_per_s": len(x_tr) * epochs_run / wall, "vocab_size": tok.vocab_size,
+            "sequence_length": seq_len, "ensemble": ensemble}
     if val is not None and "val_accuracy" in history:
-        info["best_epoch"] = int(np.argmax(history["val_accuracy"])) + 1
-        info["val_accuracy"] = float(max(history["val_accuracy"]))
+        info["best_epoch"] = [int(np.argmax(h["val_accuracy"])) + 1 for h in histories]
+        info["member_val_accuracy"] = [float(max(h["val_accuracy"])) for h in histories]
+        if ensemble == 1:
+            info["best_epoch"] = info["best_epoch"][0]
+        val_probs = predict_proba(net, val[0])
+        info["val_accuracy"] = float(np.mean(val_probs.argmax(-1) == np.asarray(val[1])))
     return net, history, info
 
 
@@ -340,6 +366,7 @@ def train(
     min_count=1,
     validation_split=0.1,
     patience=None,
+    ensemble=1,
     limit=None,
     data_path=None,
     model_kwargs=None,
@@ -361,6 +388,7 @@ def train(
         validation_split: held out of train for model selection when the dataset has no dev split;
             the epoch with the best validation accuracy is kept.
         patience: stop after this many epochs without a better validation accuracy (default: never early).
+        ensemble: train this many members (seeds seed, seed+1, ...) and save one model that averages them.
         limit: train on at most this many examples (quick runs, tests).
         output_dir: parent of the run folder (default ``runs/``).
 
@@ -390,7 +418,7 @@ def train(
                               freeze_embeddings=freeze_embeddings, sequence_length=sequence_length,
                               max_tokens=max_tokens, min_count=min_count, validation_split=validation_split,
                               limit=limit, model_kwargs=model_kwargs, verbose=verbose, patience=patience,
-                              backup_dir=run_dir / "backup")
+                              ensemble=ensemble, backup_dir=run_dir / "backup")
     net._zoo_card = {"class_names": ds.class_names, "dataset": ds.name}
     metrics = evaluate(net, ds, run_dir=run_dir)
     metrics.update(info)
@@ -523,7 +551,7 @@ def cross_validate(model="textcnn", dataset="mr", k=10, seed=0, folds=None, outp
                 "learning_rate": defaults["learning_rate"], "weight_decay": defaults.get("weight_decay", 0.0),
                 "pretrained": None, "embeddings": None, "freeze_embeddings": False, "sequence_length": None,
                 "max_tokens": None, "min_count": 1, "validation_split": 0.1, "limit": None, "model_kwargs": None,
-                "patience": None}
+                "patience": None, "ensemble": 1}
     unknown = set(train_kwargs) - set(settings)
     if unknown:
         raise TypeError(f"cross_validate got unexpected arguments {sorted(unknown)}; it accepts {sorted(settings)}.")
