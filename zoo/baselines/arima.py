@@ -84,10 +84,11 @@ def _difference(x: np.ndarray, d: int, D: int, m: int) -> np.ndarray:
 
 
 def _polys(params, p, q, P, Q, m):
-    phi, theta = params[:p], params[p:p + q]
+    ar = np.empty(p + 1)
+    ar[0], ar[1:] = 1.0, -params[:p]
+    ma = np.empty(q + 1)
+    ma[0], ma[1:] = 1.0, params[p:p + q]
     sphi, stheta = params[p + q:p + q + P], params[p + q + P:p + q + P + Q]
-    ar = np.r_[1.0, -phi]
-    ma = np.r_[1.0, theta]
     if P:
         sar = np.zeros(P * m + 1)
         sar[0], sar[m::m] = 1.0, -sphi

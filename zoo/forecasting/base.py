@@ -33,8 +33,8 @@ KEY_COLUMNS = ("unique_id", "ds", "y")
 
 def quiet_libraries(verbose: bool = False) -> None:
     """Silence cmdstanpy/Prophet chatter unless ``verbose``."""
-    level = logging.INFO if verbose else logging.ERROR
-    for name in ("prophet", "prophet.plot"):
+    level = logging.INFO if verbose else logging.CRITICAL
+    for name in ("prophet", "prophet.plot"):  # prophet.plot logs an ERROR when plotly is absent
         logging.getLogger(name).setLevel(level)
     # cmdstanpy resets its logger's level when it first logs; disabling it sticks.
     logging.getLogger("cmdstanpy").disabled = not verbose

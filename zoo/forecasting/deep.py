@@ -4,7 +4,8 @@
   taken inside the data passed to ``fit``; forecasts start from the last ``L`` values.
   Series shorter than ``L + H`` are left-padded with their first value.
 * **Per-series scaling**: each window is divided by the mean absolute value of its own input
-  part (a scale that only looks at the past), and forecasts are multiplied back.
+  part and shifted by its last input value (both look only at the past), so the network learns
+  the change from the naive forecast in units of the series' level; forecasts are mapped back.
 * **Intervals**: the network outputs the quantiles ``(1-level)/2, 0.5, (1+level)/2`` trained
   with the pinball loss; ``yhat`` is the median.
 
@@ -59,6 +60,18 @@ def window_scale(x: np.ndarray) -> np.ndarray:
     """Mean absolute value of each input window (1 where the window is all zeros), shape ``(n, 1)``."""
     scale = np.mean(np.abs(x), axis=-1, keepdims=True)
     return np.where(scale > 0, scale, 1.0).astype("float32")
+
+
+def _normalize(x: np.ndarray, t: np.ndarray | None = None):
+    """Scale each window by its input's mean absolute value, then subtract the last input value.
+
+    The network thus predicts the change from the last observation in units of the series'
+    level: zero output is the naive forecast. Only the input part sets the scale and offset.
+    """
+    scale = window_scale(x)
+    xs = x / scale
+    last = xs[:, -1:]
+    return xs - last, (None if t is None else t / scale - last)
 
 
 class DeepForecaster(Forecaster):
@@ -121,9 +134,7 @@ class DeepForecaster(Forecaster):
             xs.append(x)
             ts.append(t)
             self.context_[uid] = last_window(y, self.input_length_)
-        x, t = np.concatenate(xs), np.concatenate(ts)
-        scale = window_scale(x)
-        x, t = x / scale, t / scale
+        x, t = _normalize(np.concatenate(xs), np.concatenate(ts))
         self.network_ = create_model(self.model, task="forecasting", input_length=self.input_length_,
                                      horizon=self.horizon_, quantiles=self.quantiles_, **(self.model_kwargs or {}))
         steps = self.epochs * int(np.ceil(len(x) / self.batch_size))
@@ -141,8 +152,10 @@ class DeepForecaster(Forecaster):
             raise ValueError(f"This {self.model} forecaster was trained for horizon {self.horizon_}; got "
                              f"predict({horizon}). Refit with create_forecaster({self.model!r}, horizon={horizon}).")
         x = np.stack([self.context_[uid] for uid in self.ids_])
-        scale = window_scale(x)
-        out = np.asarray(self.network_.predict(x / scale, batch_size=1024, verbose=0)) * scale[:, :, None]
+        scale, last = window_scale(x), x[:, -1:] / window_scale(x)
+        inputs, _ = _normalize(x)
+        out = np.asarray(self.network_.predict(inputs, batch_size=1024, verbose=0))
+        out = (out + last[:, :, None]) * scale[:, :, None]
         out = np.sort(out, axis=-1)  # quantiles must not cross
         return {uid: (out[i, :horizon, 1], out[i, :horizon, 0], out[i, :horizon, 2]) for i, uid in enumerate(self.ids_)}
 

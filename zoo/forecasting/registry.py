@@ -21,11 +21,18 @@ _FORECASTERS = {
     "arima": ("zoo.baselines.arima:AutoARIMA", {}, "auto ARIMA: KPSS + stepwise AIC search"),
     "sarima": ("zoo.baselines.arima:AutoSARIMA", {}, "auto seasonal ARIMA, period from the frequency"),
     "prophet": ("zoo.baselines.prophet:ProphetForecaster", {}, "Prophet per series"),
-    "lstm": ("zoo.forecasting.deep:DeepForecaster", {"model": "lstm"}, "global LSTM, quantile outputs"),
-    "gru": ("zoo.forecasting.deep:DeepForecaster", {"model": "gru"}, "global GRU, quantile outputs"),
-    "transformer": ("zoo.forecasting.deep:DeepForecaster", {"model": "transformer"},
+    # Deep defaults are sized so that all four train on M4 Weekly's 359 series in about 6 CPU minutes.
+    "lstm": ("zoo.forecasting.deep:DeepForecaster",
+             {"model": "lstm", "epochs": 6, "max_windows_per_series": 100, "learning_rate": 3e-3},
+             "global LSTM, quantile outputs"),
+    "gru": ("zoo.forecasting.deep:DeepForecaster",
+            {"model": "gru", "epochs": 6, "max_windows_per_series": 100, "learning_rate": 3e-3},
+            "global GRU, quantile outputs"),
+    "transformer": ("zoo.forecasting.deep:DeepForecaster",
+                    {"model": "transformer", "epochs": 5, "max_windows_per_series": 60, "learning_rate": 2e-3},
                     "global Transformer encoder, quantile outputs"),
-    "nbeats": ("zoo.forecasting.deep:DeepForecaster", {"model": "nbeats"}, "global N-BEATS-style MLP"),
+    "nbeats": ("zoo.forecasting.deep:DeepForecaster", {"model": "nbeats", "epochs": 10, "max_windows_per_series": 200},
+               "global N-BEATS-style MLP, quantile outputs"),
     "ensemble": ("zoo.forecasting.ensemble:Ensemble", {}, "median of ETS, Theta, ARIMA and N-BEATS"),
 }
 

@@ -134,9 +134,10 @@ def nbeats(input_length=52, horizon=13, units=256, num_blocks=4, layers_per_bloc
         h = residual
         for i in range(layers_per_block):
             h = layers.Dense(units, activation="relu", name=f"block{b}_fc{i}")(h)
-        backcast = layers.Dense(input_length, name=f"block{b}_backcast")(h)
         block_forecast = layers.Dense(out_dim, name=f"block{b}_forecast")(h)
-        residual = layers.Subtract(name=f"block{b}_residual")([residual, backcast])
+        if b < num_blocks - 1:  # the last block's backcast would feed nothing
+            backcast = layers.Dense(input_length, name=f"block{b}_backcast")(h)
+            residual = layers.Subtract(name=f"block{b}_residual")([residual, backcast])
         forecast = block_forecast if forecast is None else layers.Add(name=f"block{b}_sum")([forecast, block_forecast])
     outputs = layers.Reshape((horizon, len(quantiles)), name="quantiles")(forecast)
     return keras.Model(inputs, outputs, name="nbeats_forecaster")

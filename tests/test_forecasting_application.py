@@ -1,0 +1,88 @@
+"""The forecasting application: train, forecast and backtest write run folders; the CLI drives them."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+
+@pytest.fixture
+def csv_path(tmp_path):
+    t = np.arange(48)
+    y = 100 + t + 10 * np.sin(2 * np.pi * t / 12)
+    path = tmp_path / "monthly.csv"
+    pd.DataFrame({"ds": pd.date_range("2010-01-01", periods=48, freq="MS").strftime("%Y-%m-%d"), "y": y}).to_csv(
+        path, index=False)
+    return str(path)
+
+
+def test_train_writes_the_run_folder(csv_path, tmp_path):
+    from zoo.applications import forecasting
+
+    result = forecasting.train(model="sarima", dataset=csv_path, horizon=6, output_dir=tmp_path / "runs")
+    for name in ("config.json", "metrics.json", "forecasts.csv", "forecast.png"):
+        assert (result.run_dir / name).exists(), name
+    metrics = json.loads((result.run_dir / "metrics.json").read_text())
+    assert {"smape", "mase", "owa", "coverage", "msis", "fit_time_s"} <= set(metrics)
+    assert metrics["smape"] < 5.0                                      # a clean seasonal series
+    config = json.loads((result.run_dir / "config.json").read_text())
+    assert config["horizon"] == 6 and config["season_length"] == 12
+
+
+def test_train_deep_model_saves_model_keras(csv_path, tmp_path):
+    from zoo.applications import forecasting
+    from zoo.forecasting.deep import DeepForecaster
+
+    result = forecasting.train(model="nbeats", dataset=csv_path, horizon=6, output_dir=tmp_path / "runs",
+                               model_kwargs={"epochs": 2, "model_kwargs": {"units": 16, "num_blocks": 1}})
+    assert (result.run_dir / "model.keras").exists() and (result.run_dir / "history.csv").exists()
+    reloaded = forecasting.forecast(result.run_dir)
+    pd.testing.assert_frame_equal(reloaded, result.model.predict(6))
+    assert isinstance(DeepForecaster.load(result.run_dir), DeepForecaster)
+
+
+def test_backtest_leaderboard_and_ensemble_reuse(csv_path, tmp_path):
+    from zoo.applications import forecasting
+
+    board = forecasting.backtest(models=["naive", "theta", "seasonal_naive", "ensemble"], dataset=csv_path,
+                                 horizon=6, windows=2, output_dir=tmp_path / "runs", verbose=False,
+                                 model_kwargs={"ensemble": {"models": ["naive", "theta", "seasonal_naive"]}})
+    assert list(board.columns[:4]) == ["model", "smape", "mase", "owa"]
+    assert set(board["model"]) == {"naive", "theta", "seasonal_naive", "ensemble"}
+    assert board["owa"].is_monotonic_increasing
+    ens = board.set_index("model").loc["ensemble"]
+    parts = board.set_index("model").loc[["naive", "theta", "seasonal_naive"], "time_s"].sum()
+    assert ens["time_s"] >= parts                                      # members' time is counted
+    run_dir = board.attrs["run_dir"]
+    for name in ("leaderboard.csv", "forecasts.csv", "forecasts.png", "leaderboard.png", "metrics.json"):
+        assert (tmp_path / "runs" / "forecasting" / run_dir.split("/")[-1] / name).exists(), name
+
+
+def test_forecast_future(csv_path):
+    from zoo.applications import forecasting
+
+    out = forecasting.forecast("seasonal_naive", csv_path, horizon=12)
+    assert len(out) == 12 and out["ds"].iloc[0] == pd.Timestamp("2014-01-01")
+
+
+def test_cli_train_forecasting(csv_path, tmp_path, capsys):
+    from zoo.cli.main import main
+
+    code = main(["train", "forecasting", "--model", "naive2", "--dataset", csv_path, "--horizon", "6",
+                 "--output_dir", str(tmp_path / "runs")])
+    out = capsys.readouterr().out
+    assert code == 0 and "smape=" in out and "run folder:" in out
+    assert main(["train", "forecasting", "--model", "arimma", "--dataset", csv_path]) == 2
+    assert "Did you mean: arima" in capsys.readouterr().err
+
+
+def test_recipes_parse():
+    from zoo.cli.main import load_recipe
+
+    root = Path(__file__).resolve().parents[1] / "applications"
+    air = load_recipe(str(root / "air_passengers.toml"))
+    assert air["application"] == "forecasting" and air["horizon"] == 12
+    m4 = load_recipe(str(root / "m4_weekly.toml"))
+    assert m4["function"] == "backtest" and m4["horizon"] == 13 and "ensemble" in m4["models"]

@@ -1,0 +1,103 @@
+"""Keras forecasters: builders, windowing without leaks, scaling, save -> load -> identical forecasts."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import loss_goes_down, run_model_test
+from zoo.forecasting import create_forecaster
+from zoo.forecasting.deep import DeepForecaster, last_window, make_windows, window_scale
+
+TINY_BUILDERS = {
+    # name: (kwargs, exact parameter count computed by hand in the comments)
+    # block 0: fc 8->16, backcast 16->8, forecast 16->12; block 1 (last): fc 8->16, forecast 16->12
+    "nbeats": ({"units": 16, "num_blocks": 2, "layers_per_block": 1}, 144 + 136 + 204 + 144 + 204),
+    "lstm": ({"units": 8}, 4 * (8 * 9 + 8) + 72 + 108),
+    "gru": ({"units": 8}, 3 * (8 * 9 + 2 * 8) + 72 + 108),
+    "transformer": ({"d_model": 8, "num_heads": 2, "num_layers": 1, "ff_dim": 8},
+                    16 + (3 * 72 + 72) + 16 + 72 + 72 + 16 + (64 * 12 + 12)),
+}
+
+
+@pytest.mark.parametrize("name", list(TINY_BUILDERS))
+def test_builder_shapes_params_and_save_load(name, tmp_path):
+    from zoo.models import create_model
+    from zoo.models.forecasters import PinballLoss
+
+    kwargs, expected = TINY_BUILDERS[name]
+    model = create_model(f"forecasting/{name}", input_length=8, horizon=4, **kwargs)
+    assert model.count_params() == expected
+    x = np.random.default_rng(0).normal(size=(16, 8)).astype("float32")
+    y = np.random.default_rng(1).normal(size=(16, 4)).astype("float32")
+    run_model_test(model, x, y, loss=PinballLoss(), tmp_path=tmp_path, expected_output_shape=(16, 4, 3))
+
+
+def test_nbeats_loss_goes_down():
+    from zoo.models import create_model
+    from zoo.models.forecasters import PinballLoss
+
+    model = create_model("forecasting/nbeats", input_length=8, horizon=4, units=16, num_blocks=2)
+    x = np.random.default_rng(0).normal(size=(64, 8)).astype("float32")
+    loss_goes_down(model, x, x[:, -4:] * 0.5, loss=PinballLoss(), epochs=8, lr=1e-2)
+
+
+def test_builders_reject_bad_arguments():
+    from zoo.models import create_model
+
+    with pytest.raises(ValueError, match="'horizon'"):
+        create_model("forecasting/lstm", input_length=8, horizon=0)
+    with pytest.raises(ValueError, match="divisible"):
+        create_model("forecasting/transformer", d_model=10, num_heads=4)
+    with pytest.raises(ValueError, match="quantiles"):
+        create_model("forecasting/gru", quantiles=(0.5, 1.5))
+
+
+def test_windows_never_reach_past_the_data():
+    y = np.arange(20, dtype="float32")
+    x, t = make_windows(y, input_length=4, horizon=3)
+    assert x.shape == (14, 4) and t.shape == (14, 3)
+    # Each target starts right after its input, and the last target ends at the last point.
+    np.testing.assert_array_equal(t[:, 0], x[:, -1] + 1)
+    assert t.max() == y[-1]
+    x, t = make_windows(y, 4, 3, max_windows=5)                       # the most recent windows
+    assert len(x) == 5 and t[-1, -1] == 19
+    x, t = make_windows(np.array([5.0, 6.0]), 4, 3)                    # short series: left-padded
+    assert x.shape == (1, 4) and x[0].tolist() == [5.0] * 4 and t[0].tolist() == [5.0, 5.0, 6.0]
+    np.testing.assert_array_equal(last_window(y, 4), [16, 17, 18, 19])
+    np.testing.assert_allclose(window_scale(np.array([[2.0, -4.0], [0.0, 0.0]])), [[3.0], [1.0]])
+
+
+def _frame(n=60):
+    t = np.arange(n)
+    frames = [pd.DataFrame({"unique_id": uid, "ds": pd.date_range("2001-01-07", periods=n, freq="W-SUN"),
+                            "y": base + 3 * np.sin(t / 3) + 0.2 * t}) for uid, base in (("a", 50.0), ("b", 500.0))]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _tiny(**kw):
+    return create_forecaster("nbeats", horizon=4, input_length=8, epochs=2, batch_size=32,
+                             model_kwargs={"units": 16, "num_blocks": 1, "layers_per_block": 2}, **kw)
+
+
+def test_backtest_never_shows_the_future_to_the_model():
+    df = _frame()
+    first = _tiny().backtest(df, horizon=4, windows=1).forecasts
+    tampered = df.copy()
+    tail = tampered.groupby("unique_id").cumcount(ascending=False) < 4
+    tampered.loc[tail, "y"] = 1e6                                      # change only the test values
+    second = _tiny().backtest(tampered, horizon=4, windows=1).forecasts
+    np.testing.assert_allclose(first["yhat"].to_numpy(), second["yhat"].to_numpy(), rtol=1e-5)
+    assert (second["y"] == 1e6).all()
+
+
+def test_deep_forecaster_save_load_gives_identical_forecasts(tmp_path):
+    model = _tiny().fit(_frame())
+    before = model.predict(4)
+    assert before.groupby("unique_id")["yhat"].mean()["b"] > 5 * before.groupby("unique_id")["yhat"].mean()["a"]
+    model.save(tmp_path / "nbeats")
+    loaded = DeepForecaster.load(tmp_path / "nbeats")
+    pd.testing.assert_frame_equal(loaded.predict(4), before)
+    with pytest.raises(ValueError, match="trained for horizon 4"):
+        loaded.predict(5)
+    with pytest.raises(FileNotFoundError, match="DeepForecaster.save"):
+        DeepForecaster.load(tmp_path)
