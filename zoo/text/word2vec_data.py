@@ -25,16 +25,11 @@ from __future__ import annotations
 import collections
 import dataclasses
 import os
-from pathlib import Path
 from typing import Callable, Iterable
 
 import numpy as np
 
-# The sentence text of the shared sentiment sets, for corpus="sentiment" (labels are dropped).
-SENTIMENT_CORPORA = {
-    "sst2": ("sst2", ("stsa.binary.train", "stsa.binary.dev", "stsa.binary.test"), "label"),
-    "mr": ("mr", ("rt-polarity.pos", "rt-polarity.neg"), "latin-1"),
-}
+# corpus="sentiment": the sentence text of the shared sentiment sets (labels are never read).
 CORPUS_GROUPS = {"sentiment": ("sst2", "mr")}
 
 
@@ -59,34 +54,30 @@ def _tokenizer(tokenizer) -> Callable[[str], list[str]]:
     )
 
 
-def read_dataset_text(name: str, path: str | os.PathLike | None = None) -> list[str]:
-    """The sentence text (no labels) of a registered text dataset: ``sst2``, ``mr`` or ``sentiment`` (both).
+def _dataset_names() -> list[str]:
+    from zoo.datasets.text import LOADERS
 
-    SST-2 lines are ``label sentence`` (UTF-8); MR files hold one sentence per line in latin-1.
+    return sorted([*LOADERS, *CORPUS_GROUPS])
+
+
+def read_dataset_text(name: str, path: str | os.PathLike | None = None) -> list[str]:
+    """The sentences (train, dev and test; no labels) of a registered text dataset.
+
+    ``name`` is one of ``zoo.datasets.text.LOADERS`` (``sst2``, ``mr``, ``imdb``) or ``sentiment``
+    (SST-2 and MR together). Word2Vec never sees the labels, so using the evaluation sentences
+    is unsupervised pre-training on in-domain text, as in the papers that pre-train on MR/SST.
     """
-    from zoo.datasets import locate
+    from zoo.datasets.text import LOADERS, load_text_dataset
 
     if name in CORPUS_GROUPS:
         return [line for part in CORPUS_GROUPS[name] for line in read_dataset_text(part, path)]
-    if name not in SENTIMENT_CORPORA:
-        known = sorted([*SENTIMENT_CORPORA, *CORPUS_GROUPS])
+    if name not in LOADERS:
         raise ValueError(
-            f"The 'corpus' parameter names an unknown text dataset {name!r}. Known: {known}; "
+            f"The 'corpus' parameter names an unknown text dataset {name!r}. Known: {_dataset_names()}; "
             f"or pass a text file path or a list of sentences."
         )
-    dataset, files, kind = SENTIMENT_CORPORA[name]
-    folder = locate(dataset, path)
-    lines = []
-    for file in files:
-        encoding = "latin-1" if kind == "latin-1" else "utf-8"
-        with open(Path(folder) / file, encoding=encoding) as f:
-            for line in f:
-                line = line.strip()
-                if kind == "label":
-                    line = line.split(" ", 1)[1] if " " in line else ""
-                if line:
-                    lines.append(line)
-    return lines
+    texts, _ = load_text_dataset(name, path).all()
+    return list(texts)
 
 
 def read_corpus(corpus, tokenizer="basic", data_path=None) -> list[list[str]]:
@@ -104,13 +95,12 @@ def read_corpus(corpus, tokenizer="basic", data_path=None) -> list[list[str]]:
         if os.path.isfile(text):
             with open(text, encoding="utf-8", errors="replace") as f:
                 lines = [line for line in f]
-        elif text in SENTIMENT_CORPORA or text in CORPUS_GROUPS:
+        elif text in _dataset_names():
             lines = read_dataset_text(text, data_path)
         else:
             raise ValueError(
                 f"The 'corpus' parameter must be an existing text file, a list of sentences or one of "
-                f"{sorted([*SENTIMENT_CORPORA, *CORPUS_GROUPS])}. Got {text!r}, which is neither a file "
-                f"nor a known dataset."
+                f"{_dataset_names()}. Got {text!r}, which is neither a file nor a known dataset."
             )
         tokenize = _tokenizer(tokenizer)
         return [t for t in (tokenize(line) for line in lines) if t]

@@ -1,0 +1,126 @@
+"""Word2Vec (Mikolov et al. 2013) as backend-agnostic Keras models: skip-gram and CBOW with
+negative sampling.
+
+Both models score ``1 + num_negatives`` candidate words per example: column 0 is the true word,
+the rest are negatives drawn from the unigram distribution raised to 0.75 (see
+``zoo.text.word2vec_data``). ``NegativeSamplingLoss`` is the logistic loss of word2vec:
+``-log s(x0) - sum_k log s(-xk)``. The word vectors are the ``word_embedding`` layer's
+weights (the C tool's ``syn0``); ``context_embedding`` is ``syn1neg``. As in the C tool, word
+vectors start uniform in ``[-0.5/dim, 0.5/dim]`` and context vectors at zero.
+
+Example:
+    >>> from zoo.models import create_model
+    >>> model = create_model("word2vec_skipgram", vocab_size=5000, embedding_dim=100)
+    >>> model.compile(optimizer="sgd", loss=NegativeSamplingLoss())
+"""
+
+from __future__ import annotations
+
+import keras
+from keras import ops
+
+from zoo.errors import check_int
+from zoo.models.registry import register_model
+
+REFERENCE = "Mikolov et al. 2013, Distributed Representations of Words and Phrases and their Compositionality"
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class CandidateLogits(keras.layers.Layer):
+    """Dot product of each example's vector ``(B, D)`` with its candidates' vectors ``(B, C, D)``."""
+
+    def call(self, inputs):
+        vector, candidates = inputs
+        return ops.sum(ops.expand_dims(vector, 1) * candidates, axis=-1)
+
+    def compute_output_shape(self, input_shapes):
+        return input_shapes[1][:2]
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class ContextMean(keras.layers.Layer):
+    """The mean of a window's word vectors ``(B, W, D)`` under a 0/1 mask ``(B, W)``.
+
+    The forward value is the mean (gensim's ``cbow_mean=1``), but, as in the C tool, each context
+    word receives the full error of the mean rather than 1/count of it; with plain autodiff
+    CBOW would learn ``count`` times more slowly than the reference at the same learning rate.
+    """
+
+    def call(self, inputs):
+        vectors, mask = inputs
+        mask = ops.cast(mask, vectors.dtype)
+        total = ops.sum(vectors * ops.expand_dims(mask, -1), axis=1)
+        count = ops.maximum(ops.sum(mask, axis=1, keepdims=True), 1.0)
+        # value: total / count; gradient w.r.t. each word: 1/count + (1 - 1/count) = 1.
+        return total / count + (total - ops.stop_gradient(total)) * (1.0 - 1.0 / count)
+
+    def compute_output_shape(self, input_shapes):
+        return (input_shapes[0][0], input_shapes[0][2])
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class NegativeSamplingLoss(keras.losses.Loss):
+    """word2vec's loss on candidate logits: column 0 is the true word, the others negatives.
+
+    ``y_true`` is ignored beyond its batch size (pass zeros); the labels are positional. The
+    loss is summed over candidates and averaged over the batch.
+    """
+
+    def __init__(self, name="negative_sampling", reduction="sum_over_batch_size", **kwargs):
+        super().__init__(name=name, reduction=reduction, **kwargs)
+
+    def call(self, y_true, y_pred):
+        positive = ops.softplus(-y_pred[:, 0])  # -log sigmoid(x0)
+        negative = ops.sum(ops.softplus(y_pred[:, 1:]), axis=-1)  # -log sigmoid(-xk)
+        return positive + negative
+
+
+def _check(vocab_size, embedding_dim, num_negatives, owner):
+    check_int(vocab_size, "vocab_size", owner, minimum=2)
+    check_int(embedding_dim, "embedding_dim", owner)
+    check_int(num_negatives, "num_negatives", owner, minimum=0)
+
+
+def _embeddings(vocab_size, embedding_dim):
+    limit = 0.5 / embedding_dim
+    words = keras.layers.Embedding(
+        vocab_size, embedding_dim, name="word_embedding",
+        embeddings_initializer=keras.initializers.RandomUniform(-limit, limit))
+    contexts = keras.layers.Embedding(vocab_size, embedding_dim, name="context_embedding",
+                                      embeddings_initializer="zeros")
+    return words, contexts
+
+
+@register_model(task="embedding", reference=REFERENCE)
+def word2vec_skipgram(vocab_size=10000, embedding_dim=100, num_negatives=5, name="word2vec_skipgram"):
+    """Skip-gram with negative sampling: a word's vector scores its context word against negatives.
+
+    Inputs: ``word`` int ``(B,)`` and ``candidates`` int ``(B, 1 + num_negatives)`` (the context
+    word, then the negatives). Output: logits ``(B, 1 + num_negatives)``.
+    """
+    _check(vocab_size, embedding_dim, num_negatives, "word2vec_skipgram")
+    word = keras.Input(shape=(), dtype="int32", name="word")
+    candidates = keras.Input(shape=(1 + num_negatives,), dtype="int32", name="candidates")
+    words, contexts = _embeddings(vocab_size, embedding_dim)
+    logits = CandidateLogits(name="logits")([words(word), contexts(candidates)])
+    return keras.Model({"word": word, "candidates": candidates}, logits, name=name)
+
+
+@register_model(task="embedding", reference=REFERENCE)
+def word2vec_cbow(vocab_size=10000, embedding_dim=100, window=5, num_negatives=5, name="word2vec_cbow"):
+    """Continuous bag of words with negative sampling: the mean of a window's vectors scores its
+    centre word against negatives.
+
+    Inputs: ``context`` int ``(B, 2 * window)``, ``context_mask`` float ``(B, 2 * window)`` (1 for a
+    real word, 0 for padding) and ``candidates`` int ``(B, 1 + num_negatives)`` (the centre word,
+    then the negatives). Output: logits ``(B, 1 + num_negatives)``.
+    """
+    _check(vocab_size, embedding_dim, num_negatives, "word2vec_cbow")
+    check_int(window, "window", "word2vec_cbow")
+    context = keras.Input(shape=(2 * window,), dtype="int32", name="context")
+    mask = keras.Input(shape=(2 * window,), dtype="float32", name="context_mask")
+    candidates = keras.Input(shape=(1 + num_negatives,), dtype="int32", name="candidates")
+    words, contexts = _embeddings(vocab_size, embedding_dim)
+    hidden = ContextMean(name="context_mean")([words(context), mask])
+    logits = CandidateLogits(name="logits")([hidden, contexts(candidates)])
+    return keras.Model({"context": context, "context_mask": mask, "candidates": candidates}, logits, name=name)
