@@ -38,7 +38,7 @@ def tiny_sst(tmp_path):
 
 
 def test_train_writes_run_folder_and_learns(tiny_sst, tmp_path):
-    result = sentiment.train(model="textcnn", dataset=tiny_sst, epochs=4, batch_size=16, seed=0,
+    result = sentiment.train(model="textcnn", dataset=tiny_sst, epochs=4, batch_size=16, seed=0, learning_rate=1e-2,
                              output_dir=tmp_path / "runs", model_kwargs=TINY_CNN, verbose=0)
     run = result.run_dir
     for name in ("config.json", "model.keras", "history.csv", "metrics.json", "learning_curves.png",
@@ -46,6 +46,7 @@ def test_train_writes_run_folder_and_learns(tiny_sst, tmp_path):
         assert (run / name).exists(), name
     config = json.loads((run / "config.json").read_text())
     assert config["model"] == "textcnn" and config["seed"] == 0 and config["epochs"] == 4
+    assert config["dataset"] == "tiny" and config["backend"]
     m = result.metrics
     for key in ("accuracy", "precision", "recall", "f1", "roc_auc", "average_precision", "confusion_matrix"):
         assert key in m
@@ -59,7 +60,7 @@ def test_train_writes_run_folder_and_learns(tiny_sst, tmp_path):
 
 
 def test_evaluate_accepts_a_path_and_writes_plots(tiny_sst, tmp_path):
-    result = sentiment.train(model="bigru", dataset=tiny_sst, epochs=2, batch_size=32, output_dir=tmp_path,
+    result = sentiment.train(model="bigru", dataset=tiny_sst, epochs=1, batch_size=32, output_dir=tmp_path,
                              model_kwargs={"embedding_dim": 8, "units": 8}, verbose=0)
     out = tmp_path / "eval"
     out.mkdir()
@@ -87,10 +88,10 @@ def test_embeddings_object_and_word2vec_file(tiny_sst, tmp_path):
 
     path = tmp_path / "vectors.txt"
     path.write_text("2 3\ngood 1 2 3\nbad -1 -2 -3\n")
-    result = sentiment.train(model="lstm", dataset=tiny_sst, epochs=1, embeddings=str(path), freeze_embeddings=True,
-                             output_dir=tmp_path, model_kwargs={"units": 4}, verbose=0)
+    result = sentiment.train(model="textcnn", dataset=tiny_sst, epochs=1, embeddings=str(path), freeze_embeddings=True,
+                             output_dir=tmp_path, model_kwargs={"num_filters": 4, "filter_sizes": [2]}, verbose=0)
     tok = result.model.get_layer("text_tokenizer").tokenizer
-    table = keras.ops.convert_to_numpy(result.model.get_layer("lstm").get_layer("embedding").embeddings)
+    table = keras.ops.convert_to_numpy(result.model.get_layer("textcnn").get_layer("embedding").embeddings)
     np.testing.assert_allclose(table[tok.index["good"]], [1, 2, 3])
     np.testing.assert_allclose(table[0], 0.0)
     with pytest.raises(TypeError, match="embedding_matrix"):
@@ -98,7 +99,7 @@ def test_embeddings_object_and_word2vec_file(tiny_sst, tmp_path):
 
 
 def test_cross_validate_tests_every_example_once(tiny_sst, tmp_path):
-    cv = sentiment.cross_validate(model="textcnn", dataset=tiny_sst, k=3, epochs=2, batch_size=32,
+    cv = sentiment.cross_validate(model="textcnn", dataset=tiny_sst, k=3, epochs=1, batch_size=32,
                                   output_dir=tmp_path, model_kwargs=TINY_CNN)
     assert cv["folds_run"] == 3 and len(cv["fold_accuracies"]) == 3
     assert sum(f["test_examples"] for f in cv["folds"]) == 240
@@ -121,7 +122,7 @@ OTHER = {"jax": "torch", "torch": "tensorflow", "tensorflow": "jax"}
 
 
 def test_save_under_one_backend_load_under_another(tiny_sst, tmp_path, backend):
-    result = sentiment.train(model="transformer", dataset=tiny_sst, epochs=2, batch_size=32, output_dir=tmp_path,
+    result = sentiment.train(model="transformer", dataset=tiny_sst, epochs=1, batch_size=32, output_dir=tmp_path,
                              model_kwargs={"embedding_dim": 8, "num_heads": 2, "ff_dim": 16, "num_layers": 1}, verbose=0)
     texts = ["a gripping , funny film", "a dull, tedious plot", "unseen words only"]
     here = sentiment.predict_proba(result.model, texts)

@@ -578,3 +578,70 @@ def cross_validate(model="textcnn", dataset="mr", k=10, seed=0, folds=None, outp
     runs.write_json(run_dir / "cv.json", result)
     runs.write_json(run_dir / "metrics.json", result)
     return result
+
+
+REFERENCE_TEXTS = [
+    "a gripping, funny film",
+    "a dull, tedious mess that never finds its footing",
+    "the performances are fine but the script is n't",
+    "an unforgettable, heartfelt story",
+]
+
+
+def save_to_zoo(run_dir, name: str, recipe: str | None = None, notes: str = "", include_weights: bool = True,
+                extra: dict | None = None):
+    """Publish a run as ``saved_models/<name>.keras`` with a JSON model card.
+
+    The card records dataset, recipe, backend, epochs, wall time, test metrics, the file's sha256
+    and reference predictions on ``REFERENCE_TEXTS`` (tests check every backend reproduces them).
+    ``include_weights=False`` writes the card only (for checkpoints too large for git).
+    """
+    import json
+    import shutil
+
+    from zoo import saved_models
+    from zoo.datasets.download import sha256sum
+
+    run_dir = Path(run_dir)
+    config = json.loads((run_dir / "config.json").read_text())
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    folder = saved_models.saved_models_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    probs = predict_proba(str(run_dir / "model.keras"), REFERENCE_TEXTS)
+    net, _ = load_model(str(run_dir / "model.keras"))
+    names = net.get_layer("text_tokenizer").class_names
+    card = {
+        "name": name,
+        "application": APPLICATION,
+        "model": config.get("model"),
+        "dataset": config.get("dataset"),
+        "class_names": names,
+        "recipe": recipe or config.get("recipe"),
+        "backend": config.get("backend"),
+        "keras_version": config.get("keras_version"),
+        "config": {k: config.get(k) for k in ("epochs", "batch_size", "learning_rate", "weight_decay", "seed",
+                                              "ensemble", "model_kwargs", "pretrained", "sequence_length")},
+        "epochs_run": metrics.get("epochs_run"),
+        "best_epoch": metrics.get("best_epoch"),
+        "train_wall_time_s": metrics.get("train_wall_time_s"),
+        "train_sentences_per_s": metrics.get("train_sentences_per_s"),
+        "val_accuracy": metrics.get("val_accuracy"),
+        "test_metrics": {k: metrics.get(k) for k in ("accuracy", "precision", "recall", "f1", "f1_macro", "roc_auc",
+                                                     "average_precision", "num_examples", "confusion_matrix")},
+        "parameters": int(net.count_params()),
+        "run_dir": str(run_dir),
+        "reference_predictions": {"texts": REFERENCE_TEXTS, "probabilities": probs.tolist()},
+        "notes": notes,
+        **(extra or {}),
+    }
+    if include_weights:
+        target = folder / f"{name}.keras"
+        shutil.copyfile(run_dir / "model.keras", target)
+        card["file"] = target.name
+        card["sha256"] = sha256sum(target)
+        card["size_bytes"] = target.stat().st_size
+    else:
+        card["file"] = None
+        card["sha256_of_run_model"] = sha256sum(run_dir / "model.keras")
+    runs.write_json(folder / f"{name}.json", card)
+    return card

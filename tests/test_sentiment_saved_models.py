@@ -1,0 +1,41 @@
+"""The committed sentiment models load on every backend and reproduce their model card's predictions."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from zoo import saved_models
+from zoo.datasets.download import sha256sum
+
+CARDS = sorted(p for p in saved_models.saved_models_dir().glob("*.json")
+               if json.loads(p.read_text()).get("application") == "sentiment")
+WITH_WEIGHTS = [p for p in CARDS if json.loads(p.read_text()).get("file")]
+
+
+def test_there_is_a_from_scratch_sst2_model():
+    assert any(p.stem.endswith("_sst2") for p in WITH_WEIGHTS), [p.name for p in CARDS]
+
+
+@pytest.mark.parametrize("card_path", WITH_WEIGHTS, ids=lambda p: p.stem)
+def test_saved_model_predicts_as_recorded(card_path):
+    from zoo.applications import sentiment
+
+    card = json.loads(card_path.read_text())
+    model_path = card_path.with_name(card["file"])
+    assert sha256sum(model_path) == card["sha256"]
+    for key in ("dataset", "recipe", "backend", "epochs_run", "train_wall_time_s", "test_metrics"):
+        assert card.get(key) is not None, key
+    ref = card["reference_predictions"]
+    probs = sentiment.predict_proba(card_path.stem, ref["texts"])
+    np.testing.assert_allclose(probs, np.asarray(ref["probabilities"]), atol=1e-4)
+    labels = [label for label, _ in sentiment.predict(card_path.stem, ref["texts"])]
+    assert labels == [card["class_names"][i] for i in np.argmax(ref["probabilities"], axis=-1)]
+    assert sentiment.predict(card_path.stem, ["a gripping, funny film"])[0][0] == "positive"
+
+
+@pytest.mark.parametrize("card_path", [p for p in CARDS if p not in WITH_WEIGHTS], ids=lambda p: Path(p).stem)
+def test_card_only_models_document_their_recipe(card_path):
+    card = json.loads(card_path.read_text())
+    assert card["recipe"] and card["test_metrics"]["accuracy"] > 0.5
