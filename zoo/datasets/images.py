@@ -1,15 +1,45 @@
-"""Image datasets as NumPy arrays: MNIST (npz), with room for CIFAR-10 and image folders."""
+"""Image datasets as NumPy arrays (uint8 NHWC images, int64 labels, class names).
+
+Sources:
+
+- ``mnist``: a ``mnist.npz`` (keras.datasets layout).
+- ``cifar10``: the canonical python-pickle tarball (``cifar-10-python.tar.gz`` or its extracted
+  ``cifar-10-batches-py/``), or an image-folder tree ``cifar10/{train,test}/<class>/*.jpg``,
+  plain or inside a ``.tar.gz`` (``cifar10-jpg.tar.gz``).
+- ``digits``: scikit-learn's bundled 8x8 handwritten digits, resized to MNIST's 28x28 framing.
+- any folder of class sub-folders (``image_dataset_from_directory`` style), with or without
+  ``train/``/``test/`` splits, plain or as a ``.tar.gz``/``.zip`` archive: pass its path.
+
+Archives are extracted once into the cache (``zoo.datasets.safe_extract``) and image folders are
+decoded once into a cached ``.npz``, so later loads take about a second.
+
+Example:
+    >>> from zoo.datasets.images import load_image_dataset
+    >>> ds = load_image_dataset("cifar10")          # finds cifar10-jpg.tar.gz via ZOO_DATA_DIR
+    >>> ds.x_train.shape, ds.class_names[:3]
+    ((50000, 32, 32, 3), ['airplane', 'automobile', 'bird'])
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
+import pickle
+import tarfile
+import zipfile
+from pathlib import Path
 
 import numpy as np
 
+from zoo.datasets import root
+from zoo.datasets.download import safe_extract
 from zoo.datasets.manifest import locate
 
 MNIST_CLASSES = [str(i) for i in range(10)]
+CIFAR10_CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp")
+ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tar.xz", ".zip")
 
 
 @dataclasses.dataclass
@@ -31,6 +61,46 @@ class ImageDataset:
     def num_classes(self) -> int:
         return len(self.class_names)
 
+    def __repr__(self) -> str:
+        return (f"ImageDataset({self.name!r}, train={self.x_train.shape}, test={self.x_test.shape}, "
+                f"classes={self.num_classes})")
+
+    def select_classes(self, classes, name: str | None = None) -> "ImageDataset":
+        """Only the given classes (names or indices), relabelled 0..k-1 in the order given.
+
+        Example:
+            >>> animals = ds.select_classes(["cat", "deer", "dog", "frog", "horse"])
+        """
+        idx = [self.class_names.index(c) if c in self.class_names else (-1 if isinstance(c, str) else int(c))
+               for c in classes]
+        bad = [c for c, i in zip(classes, idx) if not 0 <= i < self.num_classes]
+        if bad:
+            raise ValueError(f"The 'classes' parameter names classes {bad} that {self.name} lacks. "
+                             f"Its classes: {self.class_names}.")
+        remap = np.full(self.num_classes, -1, dtype="int64")
+        remap[idx] = np.arange(len(idx))
+        tr, te = np.isin(self.y_train, idx), np.isin(self.y_test, idx)
+        return ImageDataset(name or f"{self.name}-{len(idx)}cls", self.x_train[tr], remap[self.y_train[tr]],
+                            self.x_test[te], remap[self.y_test[te]], [self.class_names[i] for i in idx])
+
+    def take(self, train: int | None = None, test: int | None = None, seed: int = 0,
+             name: str | None = None) -> "ImageDataset":
+        """A random subset of at most ``train`` training and ``test`` test images (stratified order kept random)."""
+        rng = np.random.default_rng(seed)
+
+        def pick(x, y, n):
+            if n is None or n >= len(x):
+                return x, y
+            i = np.sort(rng.permutation(len(x))[:n])
+            return x[i], y[i]
+
+        x_tr, y_tr = pick(self.x_train, self.y_train, train)
+        x_te, y_te = pick(self.x_test, self.y_test, test)
+        return ImageDataset(name or self.name, x_tr, y_tr, x_te, y_te, list(self.class_names))
+
+
+# --------------------------------------------------------------------------- MNIST
+
 
 def load_mnist(path: str | os.PathLike | None = None) -> ImageDataset:
     """MNIST from a ``mnist.npz`` (keras.datasets layout), found via the data root."""
@@ -44,15 +114,288 @@ def load_mnist(path: str | os.PathLike | None = None) -> ImageDataset:
                         y_test.astype("int64"), MNIST_CLASSES)
 
 
-LOADERS = {"mnist": load_mnist}
+# --------------------------------------------------------------------------- CIFAR-10
 
 
-def load_image_dataset(dataset, path: str | os.PathLike | None = None) -> ImageDataset:
-    """An ImageDataset from a registered name (or an ImageDataset, returned as is)."""
+def _read_pickle_batch(file) -> tuple[np.ndarray, np.ndarray]:
+    batch = pickle.load(file, encoding="bytes")
+    data = batch.get(b"data", batch.get("data"))
+    labels = batch.get(b"labels", batch.get("labels"))
+    if data is None or labels is None:
+        raise ValueError("A CIFAR-10 pickle batch must hold 'data' and 'labels'.")
+    x = np.asarray(data, dtype="uint8").reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
+    return x, np.asarray(labels, dtype="int64")
+
+
+def _cifar_from_pickles(read, names) -> ImageDataset:
+    """``read(member)`` returns a binary file for a member name of ``cifar-10-batches-py``."""
+    train = [_read_pickle_batch(read(f"data_batch_{i}")) for i in range(1, 6) if f"data_batch_{i}" in names]
+    if not train or "test_batch" not in names:
+        raise ValueError("A CIFAR-10 pickle folder must hold data_batch_1..5 and test_batch. "
+                         f"Found: {sorted(names)}.")
+    x_test, y_test = _read_pickle_batch(read("test_batch"))
+    class_names = CIFAR10_CLASSES
+    if "batches.meta" in names:
+        meta = pickle.load(read("batches.meta"), encoding="bytes")
+        labels = meta.get(b"label_names", meta.get("label_names"))
+        if labels:
+            class_names = [n.decode() if isinstance(n, bytes) else str(n) for n in labels]
+    return ImageDataset("cifar10", np.concatenate([x for x, _ in train]), np.concatenate([y for _, y in train]),
+                        x_test, y_test, class_names)
+
+
+def load_cifar10_pickles(path: str | os.PathLike) -> ImageDataset:
+    """CIFAR-10 from the canonical python batches: a ``cifar-10-batches-py`` folder or the tarball itself.
+
+    The tarball is read in place (no extraction needed: it holds only the seven pickles).
+    """
+    path = Path(path)
+    if path.is_dir():
+        names = {p.name for p in path.iterdir()}
+        return _cifar_from_pickles(lambda n: open(path / n, "rb"), names)
+    with tarfile.open(path) as tf:
+        members = {Path(m.name).name: m for m in tf.getmembers() if m.isfile()}
+        return _cifar_from_pickles(lambda n: tf.extractfile(members[n]), set(members))
+
+
+def _is_pickle_archive(path: Path) -> bool:
+    if not tarfile.is_tarfile(path):
+        return False
+    with tarfile.open(path) as tf:
+        for m in tf:
+            if Path(m.name).name == "data_batch_1":
+                return True
+            if m.name.lower().endswith(IMAGE_SUFFIXES):
+                return False
+    return False
+
+
+def load_cifar10(path: str | os.PathLike | None = None) -> ImageDataset:
+    """CIFAR-10 from whichever form is on disk: pickle batches (folder or tarball) or an image-folder tree.
+
+    Found via the data root (see ``zoo.datasets.locate``): ``cifar-10-batches-py/``,
+    ``cifar10-jpg.tar.gz`` or ``cifar10/``, or the explicit ``path``.
+    """
+    found = locate("cifar10", path)
+    if found.is_dir() and (found / "data_batch_1").exists():
+        return load_cifar10_pickles(found)
+    if found.is_file() and _is_pickle_archive(found):
+        return load_cifar10_pickles(found)
+    ds = load_image_folder(found, name="cifar10")
+    if sorted(ds.class_names) == sorted(CIFAR10_CLASSES) and ds.class_names != CIFAR10_CLASSES:
+        ds = ds.select_classes(CIFAR10_CLASSES, name="cifar10")  # keras.datasets' label order
+    return ds
+
+
+# --------------------------------------------------------------------------- image folders
+
+
+def _archive_key(path: Path) -> str:
+    st = path.stat()
+    return hashlib.sha256(f"{path.resolve()}|{st.st_size}|{int(st.st_mtime)}".encode()).hexdigest()[:12]
+
+
+def _stem(path: Path) -> str:
+    name = path.name
+    for suffix in ARCHIVE_SUFFIXES:
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return path.stem
+
+
+def extract_once(archive: str | os.PathLike) -> Path:
+    """Extract ``archive`` safely into ``<cache>/extracted/<name>-<key>/`` unless already done; returns that folder."""
+    archive = Path(archive)
+    dest = root.cache_dir() / "extracted" / f"{_stem(archive)}-{_archive_key(archive)}"
+    done = dest / ".complete"
+    if not done.exists():
+        safe_extract(archive, dest)
+        done.touch()
+    return dest
+
+
+def _class_root(folder: Path) -> Path:
+    """Descend through single-folder wrappers (``cifar10/`` inside the archive) to the data root."""
+    while True:
+        entries = [p for p in folder.iterdir() if not p.name.startswith(".")]
+        dirs = [p for p in entries if p.is_dir()]
+        if len(dirs) == 1 and len(entries) == 1:
+            folder = dirs[0]
+            continue
+        return folder
+
+
+def _list_images(folder: Path) -> tuple[list[Path], list[int], list[str]]:
+    classes = sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if not classes:
+        raise ValueError(
+            f"The image folder {folder} has no class sub-folders. Expected <folder>/<class>/<image> "
+            f"(or <folder>/train/<class>/... and <folder>/test/<class>/...)."
+        )
+    files, labels = [], []
+    for label, cls in enumerate(classes):
+        found = sorted(p for p in (folder / cls).rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+        files += found
+        labels += [label] * len(found)
+    if not files:
+        raise ValueError(f"The image folder {folder} has class folders {classes} but no images ({', '.join(IMAGE_SUFFIXES)}).")
+    return files, labels, classes
+
+
+def _decode(files, image_size, color_mode) -> np.ndarray:
+    from PIL import Image
+
+    mode = {"rgb": "RGB", "grayscale": "L"}[color_mode]
+    out = None
+    for i, f in enumerate(files):
+        with Image.open(f) as img:
+            img = img.convert(mode)
+            if image_size is None:
+                image_size = (img.height, img.width)
+            if (img.height, img.width) != tuple(image_size):
+                img = img.resize((image_size[1], image_size[0]), Image.BILINEAR)
+            arr = np.asarray(img, dtype="uint8")
+        if out is None:
+            out = np.empty((len(files), *image_size, 3 if mode == "RGB" else 1), dtype="uint8")
+        out[i] = arr.reshape(out.shape[1:])
+    return out
+
+
+def _folder_key(files, image_size, color_mode) -> str:
+    digest = hashlib.sha256(f"{image_size}|{color_mode}".encode())
+    for f in files:
+        st = f.stat()
+        digest.update(f"{f}|{st.st_size}|{int(st.st_mtime)}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def _load_split(folder: Path, image_size, color_mode, class_names=None):
+    files, labels, classes = _list_images(folder)
+    if class_names is not None and classes != class_names:
+        raise ValueError(f"The train and test folders of {folder.parent} have different classes: "
+                         f"{class_names} and {classes}.")
+    cache = root.cache_dir() / "decoded" / f"{folder.parent.name}-{folder.name}-{_folder_key(files, image_size, color_mode)}.npz"
+    if cache.exists():
+        with np.load(cache) as data:
+            return data["x"], data["y"], classes
+    x = _decode(files, image_size, color_mode)
+    y = np.asarray(labels, dtype="int64")
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cache.with_name(cache.name + ".tmp.npz")
+    np.savez(tmp, x=x, y=y)
+    os.replace(tmp, cache)
+    return x, y, classes
+
+
+def load_image_folder(path: str | os.PathLike, image_size=None, color_mode: str = "rgb", test_split: float = 0.2,
+                      seed: int = 0, name: str | None = None) -> ImageDataset:
+    """Any folder of class sub-folders, plain or as an archive, as an ImageDataset.
+
+    Layouts: ``<path>/train/<class>/*`` and ``<path>/test/<class>/*`` (the given split), or
+    ``<path>/<class>/*`` (a seeded, stratified ``test_split`` is held out).
+
+    Args:
+        path: the folder, or a ``.tar.gz``/``.tgz``/``.tar``/``.zip`` holding it.
+        image_size: (height, width) to resize to; default: the size of the first image.
+        color_mode: ``"rgb"`` or ``"grayscale"``.
+        test_split: fraction held out as the test set when the folder has no ``test/``.
+
+    Example:
+        >>> ds = load_image_folder("~/photos/flowers", image_size=(64, 64))
+    """
+    path = Path(path).expanduser()
+    if color_mode not in ("rgb", "grayscale"):
+        raise ValueError(f"The 'color_mode' parameter must be 'rgb' or 'grayscale'. Got {color_mode!r} instead.")
+    if image_size is not None and (len(image_size) != 2 or not all(isinstance(s, int) and s > 0 for s in image_size)):
+        raise ValueError(f"The 'image_size' parameter must be (height, width) with positive ints. Got {image_size!r}.")
+    if not path.exists():
+        raise FileNotFoundError(f"The 'path' parameter names {path}, which does not exist.")
+    if path.is_file():
+        if not (tarfile.is_tarfile(path) or zipfile.is_zipfile(path)):
+            raise ValueError(f"The 'path' parameter must be a folder or an archive ({', '.join(ARCHIVE_SUFFIXES)}). Got {path}.")
+        path = extract_once(path)
+    folder = _class_root(path)
+    name = name or folder.name
+    size = tuple(image_size) if image_size is not None else None
+    if (folder / "train").is_dir():
+        x_tr, y_tr, classes = _load_split(folder / "train", size, color_mode)
+        size = size or x_tr.shape[1:3]
+        test_dir = next((folder / t for t in ("test", "val", "validation") if (folder / t).is_dir()), None)
+        if test_dir is not None:
+            x_te, y_te, _ = _load_split(test_dir, size, color_mode, classes)
+            return ImageDataset(name, x_tr, y_tr, x_te, y_te, classes)
+        x, y = x_tr, y_tr
+    else:
+        x, y, classes = _load_split(folder, size, color_mode)
+    if not 0.0 < test_split < 1.0:
+        raise ValueError(f"The 'test_split' parameter must be in (0, 1) for a folder without test/. Got {test_split!r}.")
+    test_idx = _stratified_holdout(y, test_split, seed)
+    mask = np.zeros(len(y), dtype=bool)
+    mask[test_idx] = True
+    return ImageDataset(name, x[~mask], y[~mask], x[mask], y[mask], classes)
+
+
+def _stratified_holdout(y, fraction, seed) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    held = []
+    for label in np.unique(y):
+        idx = rng.permutation(np.flatnonzero(y == label))
+        held.append(idx[: max(1, int(round(fraction * len(idx))))] if len(idx) > 1 else idx[:0])
+    return np.sort(np.concatenate(held))
+
+
+# --------------------------------------------------------------------------- scikit-learn digits
+
+
+def load_digits(path=None, train_size: int = 300, digit_size: int = 20, seed: int = 0) -> ImageDataset:
+    """scikit-learn's 8x8 digits (1,797 images), resized to 28x28 uint8 in MNIST's framing.
+
+    MNIST centres each digit in a 20x20 box inside the 28x28 image, so the 8x8 images are
+    resized (bilinear) to ``digit_size`` and zero-padded to 28x28; values 0..16 become 0..255.
+    ``train_size`` images (stratified, seeded) form the training set; the rest are held out.
+    ``path`` is unused (the data ships with scikit-learn).
+    """
+    from PIL import Image
+    from sklearn.datasets import load_digits as sk_digits
+
+    if not isinstance(train_size, int) or not 10 <= train_size < 1797:
+        raise ValueError(f"The 'train_size' parameter must be an int in [10, 1797). Got {train_size!r}.")
+    if not isinstance(digit_size, int) or not 8 <= digit_size <= 28:
+        raise ValueError(f"The 'digit_size' parameter must be an int in [8, 28]. Got {digit_size!r}.")
+    bunch = sk_digits()
+    pad = (28 - digit_size) // 2
+    x = np.zeros((len(bunch.images), 28, 28, 1), dtype="uint8")
+    for i, img in enumerate(bunch.images):
+        small = Image.fromarray((img * (255.0 / 16.0)).astype("float32"), mode="F")
+        big = np.asarray(small.resize((digit_size, digit_size), Image.BILINEAR))
+        x[i, pad:pad + digit_size, pad:pad + digit_size, 0] = np.clip(np.rint(big), 0, 255).astype("uint8")
+    y = bunch.target.astype("int64")
+    test_idx = _stratified_holdout(y, 1.0 - train_size / len(y), seed)
+    mask = np.zeros(len(y), dtype=bool)
+    mask[test_idx] = True
+    return ImageDataset("digits", x[~mask], y[~mask], x[mask], y[mask], MNIST_CLASSES)
+
+
+# --------------------------------------------------------------------------- by name
+
+
+LOADERS = {"mnist": load_mnist, "cifar10": load_cifar10, "digits": load_digits}
+
+
+def load_image_dataset(dataset, path: str | os.PathLike | None = None, **kwargs) -> ImageDataset:
+    """An ImageDataset from a registered name, a folder/archive path, or an ImageDataset (returned as is).
+
+    Example:
+        >>> load_image_dataset("mnist").input_shape
+        (28, 28, 1)
+    """
     if isinstance(dataset, ImageDataset):
         return dataset
-    if dataset not in LOADERS:
-        raise ValueError(
-            f"The 'dataset' parameter must be one of {sorted(LOADERS)} or an ImageDataset. Got {dataset!r} instead."
-        )
-    return LOADERS[dataset](path)
+    if isinstance(dataset, str) and dataset in LOADERS:
+        return LOADERS[dataset](path, **kwargs)
+    if isinstance(dataset, (str, os.PathLike)) and Path(dataset).expanduser().exists():
+        return load_image_folder(dataset, **kwargs)
+    raise ValueError(
+        f"The 'dataset' parameter must be one of {sorted(LOADERS)}, the path of a folder of class "
+        f"sub-folders (or an archive of one), or an ImageDataset. Got {dataset!r} instead."
+    )

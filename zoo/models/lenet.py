@@ -2,6 +2,7 @@
 
 import keras
 
+from zoo.models._image import check_image_args, finish, pool_features
 from zoo.models.registry import register_model
 
 
@@ -24,8 +25,11 @@ def lenet5(
     Example:
         >>> model = zoo.models.create_model("lenet5")
     """
-    if weights is not None and not str(weights).endswith((".weights.h5", ".keras")):
-        raise ValueError(f"The 'weights' parameter of lenet5 must be None or a .weights.h5 file. Got {weights!r}.")
+    input_shape = check_image_args(name, include_top, weights, input_shape, pooling, classes, classifier_activation,
+                                   min_size=12, fixed_size_top=True)
+    if activation not in ("tanh", "relu", "sigmoid", "gelu", "elu", "selu"):
+        raise ValueError(f"The 'activation' parameter of {name} must be an activation name such as 'tanh' or 'relu'. "
+                         f"Got {activation!r} instead.")
     inputs = keras.Input(shape=input_shape)
     x = keras.layers.Conv2D(6, 5, padding="same", activation=activation, name="conv1")(inputs)
     x = keras.layers.AveragePooling2D(2, name="pool1")(x)
@@ -36,11 +40,6 @@ def lenet5(
         x = keras.layers.Dense(120, activation=activation, name="fc1")(x)
         x = keras.layers.Dense(84, activation=activation, name="fc2")(x)
         x = keras.layers.Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = keras.layers.GlobalAveragePooling2D()(x)
-    elif pooling == "max":
-        x = keras.layers.GlobalMaxPooling2D()(x)
-    model = keras.Model(inputs, x, name=name)
-    if weights is not None:
-        model.load_weights(weights)
-    return model
+    else:
+        x = pool_features(x, pooling)
+    return finish(inputs, x, name, weights)
