@@ -28,19 +28,26 @@ def main(pretrained: str, batches: int, batch_size: int, seed: int = 0) -> dict:
     tok = sentiment._wordpiece_for(pretrained, None, {})
     ids = tok.ids(ds.train_texts)
     lengths = np.array([len(s) for s in ids])
-    net = create_model("bert", task="text", pretrained=pretrained, num_classes=2)
-    net.compile(optimizer=keras.optimizers.AdamW(2e-5), loss="sparse_categorical_crossentropy")
     rng = np.random.default_rng(seed)
     sample = rng.permutation(len(ids))[: batches * batch_size]
     labels = np.asarray(ds.train_labels)
     results = {"backend": keras.backend.backend(), "batch_size": batch_size, "batches": batches,
                "mean_wordpieces": float(lengths.mean()), "p99_wordpieces": float(np.percentile(lengths, 99)),
                "max_wordpieces": int(lengths.max())}
-    plans = {
-        "fixed_64": [sample[i:i + batch_size] for i in range(0, len(sample), batch_size)],
-        "bucketed": [sample[b] for b in sentiment._length_batches(lengths[sample].tolist(), batch_size)],
+    fixed = [sample[i:i + batch_size] for i in range(0, len(sample), batch_size)]
+    bucketed = [sample[b] for b in sentiment._length_batches(lengths[sample].tolist(), batch_size)]
+    plans = {  # name: (batches, freeze the token embedding table, dtype policy)
+        "fixed_64": (fixed, False, "float32"),
+        "bucketed": (bucketed, False, "float32"),
+        "bucketed_frozen_embeddings": (bucketed, True, "float32"),
+        "bucketed_frozen_embeddings_bf16": (bucketed, True, "mixed_bfloat16"),
     }
-    for name, plan in plans.items():
+    for name, (plan, freeze, policy) in plans.items():
+        keras.config.set_dtype_policy(policy)
+        net = create_model("bert", task="text", pretrained=pretrained, num_classes=2)
+        if freeze:
+            sentiment._freeze_token_embeddings(net)
+        net.compile(optimizer=keras.optimizers.AdamW(2e-5), loss="sparse_categorical_crossentropy")
         xs = [sentiment._pad_batch([ids[j] for j in b], tok.pad_id, 64 if name == "fixed_64" else None) for b in plan]
         xs = [x[:, :64] for x in xs]
         for x, b in zip(xs, plan):  # warm-up / compile
