@@ -99,7 +99,7 @@ def test_fine_tune_bert_and_reload(tiny_bert, tiny_sst, tmp_path):
                              learning_rate=3e-3, output_dir=tmp_path, verbose=0)
     assert result.history["loss"][-1] < result.history["loss"][0]
     assert result.metrics["sequence_length"] is None  # dynamic padding, no fixed length
-    backbone = next(layer for layer in result.model.layers if "backbone" in layer.name)
+    backbone = next(layer for layer in result.model.get_layer("bert").layers if "backbone" in layer.name)
     assert not backbone.token_embedding.trainable  # frozen word-piece table: the default for bert
     tok = result.model.get_layer("text_tokenizer").tokenizer
     assert tok.kind == "wordpiece" and tok.tokenize("Gripping, funny!")[:2] == ["gripping", ","]
