@@ -35,6 +35,7 @@ from zoo.text.word2vec_vectors import WordVectors
 
 APPLICATION = "embeddings"
 MODELS = {"skipgram": "word2vec_skipgram", "cbow": "word2vec_cbow"}
+MAX_ROW_UPDATES = 160  # summed updates of the busiest word per step, at learning rate 0.025; see _stable_batch
 PROBE_WORDS = ("good", "bad", "funny", "boring", "movie", "actor", "story", "great")
 
 
@@ -73,7 +74,7 @@ class _EpochData:
         self.keep = data.keep_probabilities(counts, sample) if sample else None
         self.sampler = data.NegativeSampler(counts)
 
-    def __call__(self, batch_size):
+    def __call__(self):
         if self.model == "skipgram":
             centres, contexts = data.skipgram_pairs(self.ids, self.sentence_of, self.window, self.rng, self.keep)
             x = {"word": centres, "candidates": contexts}
@@ -88,18 +89,34 @@ class _EpochData:
                              "word. Pass longer sentences or lower min_count.")
         negatives = self.sampler.negatives_for(positives, self.negative, self.rng)
         x["candidates"] = np.concatenate([positives[:, None], negatives], axis=1)
-        batch = min(batch_size, n)
-        # Whole batches only (the first examples again fill the last one): a ragged last batch
-        # would recompile the XLA step every epoch.
-        size = -(-n // batch) * batch
-        if size != n:
-            x = {k: np.resize(v, (size, *v.shape[1:])) for k, v in x.items()}
-        return x, np.zeros(size, dtype="int8"), n
+        return x, n
+
+
+def _stable_batch(x, n, batch_size, learning_rate, max_row_updates):
+    """The batch size, capped so that no word's row sums more than ``max_row_updates`` updates in one step.
+
+    A batch adds up the SGD updates of each row; sequential word2vec applies them one at a
+    time, and each saturates the next. Summing hundreds of updates of one frequent word (a
+    frequent negative, above all) overshoots and diverges, so the cap is on the busiest row.
+    """
+    inputs = x["word"] if "word" in x else x["context"][x["context_mask"] > 0]
+    busiest = max(np.bincount(inputs.ravel()).max(), np.bincount(x["candidates"].ravel()).max()) / n
+    cap = int(max_row_updates * (0.025 / learning_rate) / busiest)
+    return max(1, min(batch_size, n, cap))
+
+
+def _whole_batches(x, n, batch):
+    """Fill the last batch with the first examples again: a ragged last batch would recompile
+    the XLA step every epoch."""
+    size = -(-n // batch) * batch
+    if size != n:
+        x = {k: np.resize(v, (size, *v.shape[1:])) for k, v in x.items()}
+    return x, np.zeros(size, dtype="int8")
 
 
 def fit_word2vec(corpus, *, model="skipgram", epochs=5, embedding_dim=100, window=5, min_count=5, negative=5,
-                 sample=1e-3, learning_rate=0.025, min_learning_rate=1e-4, batch_size=4096, max_vocab_size=None,
-                 tokenizer="basic", seed=0, data_path=None, jit_compile="auto", verbose=0):
+                 sample=1e-3, learning_rate=0.025, min_learning_rate=1e-4, batch_size=4096, max_row_updates=MAX_ROW_UPDATES,
+                 max_vocab_size=None, tokenizer="basic", seed=0, data_path=None, jit_compile="auto", verbose=0):
     """Train Word2Vec; returns ``(vectors, keras_model, history, stats)``. See ``train_word2vec``."""
     import keras
 
@@ -118,8 +135,9 @@ def fit_word2vec(corpus, *, model="skipgram", epochs=5, embedding_dim=100, windo
     make_epoch = _EpochData(model, ids, sentence_of, vocab.counts, window, negative, sample, rng)
 
     start = time.perf_counter()
-    x, y, n = make_epoch(batch_size)
-    batch = min(batch_size, n)  # a tiny corpus trains in one full batch per epoch
+    x, n = make_epoch()
+    batch = _stable_batch(x, n, batch_size, learning_rate, max_row_updates)
+    x, y = _whole_batches(x, n, batch)
     steps_per_epoch = len(y) // batch
     # Linear decay over the whole run, as in word2vec; the batch-mean loss times the batch size
     # gives each example the step size of one sequential SGD update.
@@ -137,7 +155,8 @@ def fit_word2vec(corpus, *, model="skipgram", epochs=5, embedding_dim=100, windo
     history = {"loss": [], "learning_rate": [], "examples": []}
     for epoch in range(epochs):
         if epoch:
-            x, y, n = make_epoch(batch)
+            x, n = make_epoch()
+            x, y = _whole_batches(x, n, batch)
         lr = float(keras.ops.convert_to_numpy(net.optimizer.learning_rate)) / batch
         hist = net.fit(x, y, batch_size=batch, epochs=epoch + 1, initial_epoch=epoch, shuffle=False, verbose=verbose)
         history["loss"].append(float(hist.history["loss"][-1]))
@@ -171,7 +190,7 @@ def fit_word2vec(corpus, *, model="skipgram", epochs=5, embedding_dim=100, windo
 
 def train_word2vec(corpus, epochs=5, model="skipgram", embedding_dim=100, window=5, min_count=5, negative=5,
                    sample=1e-3, learning_rate=0.025, min_learning_rate=1e-4, batch_size=4096,
-                   max_vocab_size=None, tokenizer="basic", seed=0, data_path=None, jit_compile="auto",
+                   max_row_updates=MAX_ROW_UPDATES, max_vocab_size=None, tokenizer="basic", seed=0, data_path=None, jit_compile="auto",
                    verbose=0) -> WordVectors:
     """Train Word2Vec on ``corpus`` and return its word vectors.
 
@@ -184,9 +203,13 @@ def train_word2vec(corpus, epochs=5, model="skipgram", embedding_dim=100, window
         embedding_dim, window, min_count, negative, sample: word2vec's ``size``, ``window``,
             ``min-count``, ``negative`` and ``sample``.
         learning_rate, min_learning_rate: the linear decay's start and end (per example).
-        batch_size: examples per SGD step. Larger batches cut the per-step overhead, but the
-            updates of one batch add up for frequent words: on the sentiment corpus 8192 still
-            matches gensim's neighbours and 16384 diverges with the default learning rate.
+        batch_size: the most examples per SGD step. Large batches cut the per-step overhead, but
+            the updates of a batch add up for frequent words, so the batch is capped where the
+            busiest word would get more than ``max_row_updates`` updates in one step.
+        max_row_updates: that cap (at learning rate 0.025; it scales with 0.025 / learning_rate).
+            160 gives batches of ~1,500 pairs on the sentiment corpus; there 8,192-pair batches
+            (~900 updates) still match gensim and 16,384 diverge, while a 10-word toy corpus
+            diverges at ~300.
         max_vocab_size: keep at most this many words (most frequent first).
         tokenizer: ``"basic"`` (the sentiment models' tokeniser), ``"whitespace"`` or a callable.
         seed: seeds subsampling, windows, negatives and initial vectors.
@@ -202,7 +225,7 @@ def train_word2vec(corpus, epochs=5, model="skipgram", embedding_dim=100, window
     vectors, _, _, _ = fit_word2vec(
         corpus, model=model, epochs=epochs, embedding_dim=embedding_dim, window=window, min_count=min_count,
         negative=negative, sample=sample, learning_rate=learning_rate, min_learning_rate=min_learning_rate,
-        batch_size=batch_size, max_vocab_size=max_vocab_size, tokenizer=tokenizer, seed=seed,
+        batch_size=batch_size, max_row_updates=max_row_updates, max_vocab_size=max_vocab_size, tokenizer=tokenizer, seed=seed,
         data_path=data_path, jit_compile=jit_compile, verbose=verbose)
     return vectors
 
@@ -214,8 +237,8 @@ def _corpus_name(corpus) -> str:
 
 
 def train(corpus="sentiment", model="skipgram", epochs=5, embedding_dim=100, window=5, min_count=5, negative=5,
-          sample=1e-3, learning_rate=0.025, min_learning_rate=1e-4, batch_size=4096, max_vocab_size=None,
-          tokenizer="basic", seed=0, output_dir=None, data_path=None, jit_compile="auto", probe_words=None,
+          sample=1e-3, learning_rate=0.025, min_learning_rate=1e-4, batch_size=4096, max_row_updates=MAX_ROW_UPDATES,
+          max_vocab_size=None, tokenizer="basic", seed=0, output_dir=None, data_path=None, jit_compile="auto", probe_words=None,
           verbose=0) -> EmbeddingResult:
     """Train Word2Vec and write a run folder: ``config.json``, ``model.keras``, ``vectors.txt``
     (word2vec text format), ``history.csv``, ``metrics.json`` and ``learning_curves.png``.
@@ -237,7 +260,7 @@ def train(corpus="sentiment", model="skipgram", epochs=5, embedding_dim=100, win
     vectors, net, history, stats = fit_word2vec(
         corpus, model=model, epochs=epochs, embedding_dim=embedding_dim, window=window, min_count=min_count,
         negative=negative, sample=sample, learning_rate=learning_rate, min_learning_rate=min_learning_rate,
-        batch_size=batch_size, max_vocab_size=max_vocab_size, tokenizer=tokenizer, seed=seed,
+        batch_size=batch_size, max_row_updates=max_row_updates, max_vocab_size=max_vocab_size, tokenizer=tokenizer, seed=seed,
         data_path=data_path, jit_compile=jit_compile, verbose=verbose)
     probes = [w for w in (probe_words or PROBE_WORDS) if w in vectors] or vectors.words[:5]
     metrics = dict(stats)
