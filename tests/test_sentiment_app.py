@@ -60,7 +60,7 @@ def test_train_writes_run_folder_and_learns(tiny_sst, tmp_path):
 
 
 def test_evaluate_accepts_a_path_and_writes_plots(tiny_sst, tmp_path):
-    result = sentiment.train(model="bigru", dataset=tiny_sst, epochs=1, batch_size=32, output_dir=tmp_path,
+    result = sentiment.train(model="gru", dataset=tiny_sst, epochs=1, batch_size=32, output_dir=tmp_path,
                              model_kwargs={"embedding_dim": 8, "units": 8}, verbose=0)
     out = tmp_path / "eval"
     out.mkdir()
@@ -99,9 +99,9 @@ def test_embeddings_object_and_word2vec_file(tiny_sst, tmp_path):
 
 
 def test_cross_validate_tests_every_example_once(tiny_sst, tmp_path):
-    cv = sentiment.cross_validate(model="textcnn", dataset=tiny_sst, k=3, epochs=1, batch_size=32,
+    cv = sentiment.cross_validate(model="textcnn", dataset=tiny_sst, k=2, epochs=1, batch_size=32,
                                   output_dir=tmp_path, model_kwargs=TINY_CNN)
-    assert cv["folds_run"] == 3 and len(cv["fold_accuracies"]) == 3
+    assert cv["folds_run"] == 2 and len(cv["fold_accuracies"]) == 2
     assert sum(f["test_examples"] for f in cv["folds"]) == 240
     assert 0.0 <= cv["accuracy_mean"] <= 1.0
     assert os.path.exists(os.path.join(cv["run_dir"], "folds.csv"))

@@ -27,7 +27,9 @@ def test_text_model_fits_and_round_trips(name, tmp_path):
     model = create_model(name, task="text", vocab_size=V, sequence_length=L, num_classes=C, embedding_dim=8,
                          **({"units": 8} if name not in ("textcnn", "transformer") else {}))
     x, y = _ids(), np.arange(8) % C
-    run_model_test(model, x, y, tmp_path=tmp_path, expected_output_shape=(8, C))
+    # one training step for one model of each kind (compiling a train step is the slow part under jax)
+    fit = name in ("lstm", "textcnn", "transformer")
+    run_model_test(model, x, y if fit else None, tmp_path=tmp_path, expected_output_shape=(8, C))
 
 
 def test_parameter_counts_are_exact():

@@ -144,10 +144,14 @@ def predict_proba(model, texts, batch_size: int = 128) -> np.ndarray:
     if not ids:
         return np.zeros((0, len(layer.class_names or [])), dtype="float32")
     fixed = net.input_shape[1]
+    # Pad the rows too (to batch_size, or a power of two for small inputs) so that jax/tensorflow
+    # compile one predict step per length bucket rather than one per odd batch size.
+    rows = batch_size if len(ids) > batch_size else max(8, 1 << (len(ids) - 1).bit_length())
     out = [None] * len(ids)
     for b in _length_batches([len(s) for s in ids], batch_size):
         x = _pad_batch([ids[j] for j in b], tok.pad_id, fixed)
-        probs = np.asarray(net.predict_on_batch(x))
+        x = np.concatenate([x, np.full((rows - len(b), x.shape[1]), tok.pad_id, dtype=x.dtype)]) if len(b) < rows else x
+        probs = np.asarray(net.predict_on_batch(x))[: len(b)]
         for j, p in zip(b, probs):
             out[j] = p
     return np.stack(out).astype("float32")
@@ -379,6 +383,7 @@ def train(
     validation_split=0.1,
     patience=None,
     ensemble=1,
+    dtype_policy=None,
     limit=None,
     data_path=None,
     model_kwargs=None,
@@ -402,6 +407,7 @@ def train(
             the epoch with the best validation accuracy is kept.
         patience: stop after this many epochs without a better validation accuracy (default: never early).
         ensemble: train this many members (seeds seed, seed+1, ...) and save one model that averages them.
+        dtype_policy: e.g. ``"mixed_bfloat16"`` to compute in bfloat16 (faster on CPUs with AVX512-BF16/AMX).
         limit: train on at most this many examples (quick runs, tests).
         output_dir: parent of the run folder (default ``runs/``).
 
@@ -420,7 +426,7 @@ def train(
     weight_decay = weight_decay if weight_decay is not None else defaults.get("weight_decay", 0.0)
     if freeze_embeddings is None:
         freeze_embeddings = defaults.get("freeze_embeddings", False)
-    config = {k: v for k, v in locals().items() if k not in ("ds", "defaults", "family")}
+    config = {k: v for k, v in locals().items() if k not in ("ds", "defaults", "family", "keras")}
     config.update(model=model if isinstance(model, str) else model.name, dataset=ds.name, class_names=ds.class_names,
                   pretrained=str(pretrained) if pretrained is not None else None,
                   embeddings=None if embeddings is None else (str(embeddings) if isinstance(embeddings, (str, os.PathLike))
@@ -428,12 +434,20 @@ def train(
     run_dir = runs.make_run_dir(output_dir, APPLICATION, config["model"], ds.name)
     runs.save_config(run_dir, APPLICATION, config)
 
-    net, history, info = _fit(model, ds, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
-                              weight_decay=weight_decay, seed=seed, pretrained=pretrained, embeddings=embeddings,
-                              freeze_embeddings=freeze_embeddings, sequence_length=sequence_length,
-                              max_tokens=max_tokens, min_count=min_count, validation_split=validation_split,
-                              limit=limit, model_kwargs=model_kwargs, verbose=verbose, patience=patience,
-                              ensemble=ensemble, backup_dir=run_dir / "backup")
+    import keras
+
+    previous_policy = keras.config.dtype_policy()
+    if dtype_policy is not None:
+        keras.config.set_dtype_policy(dtype_policy)
+    try:
+        net, history, info = _fit(model, ds, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
+                                  weight_decay=weight_decay, seed=seed, pretrained=pretrained, embeddings=embeddings,
+                                  freeze_embeddings=freeze_embeddings, sequence_length=sequence_length,
+                                  max_tokens=max_tokens, min_count=min_count, validation_split=validation_split,
+                                  limit=limit, model_kwargs=model_kwargs, verbose=verbose, patience=patience,
+                                  ensemble=ensemble, backup_dir=run_dir / "backup")
+    finally:
+        keras.config.set_dtype_policy(previous_policy)
     net._zoo_card = {"class_names": ds.class_names, "dataset": ds.name}
     metrics = evaluate(net, ds, run_dir=run_dir)
     metrics.update(info)
