@@ -29,7 +29,7 @@ def _topic_gap(vectors):
 @pytest.mark.parametrize("model", ["skipgram", "cbow"])
 def test_related_words_end_up_closer(model):
     vectors = embeddings.train_word2vec(_toy_corpus(), model=model, epochs=5, embedding_dim=16, window=3,
-                                        min_count=1, sample=0, batch_size=512)
+                                        min_count=1, sample=0, batch_size=128)
     assert len(vectors) == 10 and vectors.dim == 16
     assert _topic_gap(vectors) > 0.3, _topic_gap(vectors)
     assert vectors.most_similar("cat", topn=1)[0][0] in ANIMALS
@@ -73,6 +73,8 @@ def test_bad_input_is_a_clear_error(tmp_path):
         embeddings.train_word2vec(["a b"], model="glove")
     with pytest.raises(ValueError, match="'epochs'.*Got 0"):
         embeddings.train_word2vec(["a b"], epochs=0)
+    with pytest.raises(ValueError, match="'max_row_updates'.*Got 0"):
+        embeddings.train_word2vec(["a b"], max_row_updates=0)
     with pytest.raises(ValueError, match="'sample'"):
         embeddings.train_word2vec(["a b"], sample=-1)
     with pytest.raises(ValueError, match="holds no words"):

@@ -86,3 +86,27 @@ def test_bad_arguments_are_clear():
         create_model("word2vec_skipgram", vocab_size=1)
     with pytest.raises(ValueError, match="'window'"):
         create_model("word2vec_cbow", vocab_size=10, window=0)
+
+
+def test_row_update_cap_scales_a_frequent_words_gradient():
+    """One SGD step: word 0 occurs 10 times; capped at 2 updates its row moves 2/10 as far."""
+    import keras
+
+    from zoo.models import create_model
+    from zoo.models.word2vec import NegativeSamplingLoss
+
+    x = {"word": np.array([0] * 10 + [1, 2], dtype="int32"),
+         "candidates": np.tile(np.array([[3, 2]], dtype="int32"), (12, 1))}
+    moved = {}
+    for cap in (None, 2):
+        model = create_model("word2vec_skipgram", vocab_size=4, embedding_dim=3, num_negatives=1, max_row_updates=cap)
+        start = np.array([[0.1, -0.2, 0.3], [0.2, 0.1, -0.1], [0.0, 0.3, 0.1], [0.3, 0.2, 0.1]], dtype="float32")
+        model.get_layer("word_embedding").set_weights([start])
+        model.get_layer("context_embedding").set_weights([start[::-1].copy()])
+        model.compile(optimizer=keras.optimizers.SGD(1.0), loss=NegativeSamplingLoss())
+        np.testing.assert_allclose(np.asarray(model.predict(x, verbose=0)),
+                                   np.einsum("bd,bkd->bk", start[x["word"]], start[::-1][x["candidates"]]), atol=1e-6)
+        model.train_on_batch(x, np.zeros(12, "int8"))
+        moved[cap] = model.get_layer("word_embedding").get_weights()[0] - start
+    np.testing.assert_allclose(moved[2][0], moved[None][0] * 0.2, atol=1e-6)
+    np.testing.assert_allclose(moved[2][1:], moved[None][1:], atol=1e-6)  # rare words train as before

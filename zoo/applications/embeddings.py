@@ -35,7 +35,7 @@ from zoo.text.word2vec_vectors import WordVectors
 
 APPLICATION = "embeddings"
 MODELS = {"skipgram": "word2vec_skipgram", "cbow": "word2vec_cbow"}
-MAX_ROW_UPDATES = 160  # summed updates of the busiest word per step, at learning rate 0.025; see _stable_batch
+MAX_ROW_UPDATES = 160  # most summed updates of one word per SGD step, at learning rate 0.025
 PROBE_WORDS = ("good", "bad", "funny", "boring", "movie", "actor", "story", "great")
 
 
@@ -50,7 +50,7 @@ class EmbeddingResult(runs.TrainResult):
 
 
 def _check_args(model, epochs, embedding_dim, window, min_count, negative, sample, learning_rate,
-                min_learning_rate, batch_size):
+                min_learning_rate, batch_size, max_row_updates=MAX_ROW_UPDATES):
     owner = "train_word2vec"
     check_choice(model, MODELS, "model", owner)
     for name, value, low in (("epochs", epochs, 1), ("embedding_dim", embedding_dim, 1), ("window", window, 1),
@@ -58,6 +58,9 @@ def _check_args(model, epochs, embedding_dim, window, min_count, negative, sampl
         check_int(value, name, owner, minimum=low)
     if not isinstance(sample, (int, float)) or sample < 0:
         raise ValueError(f"The 'sample' parameter of {owner} must be a float >= 0 (0 turns subsampling off). Got {sample!r}.")
+    if max_row_updates is not None and (not isinstance(max_row_updates, (int, float)) or max_row_updates <= 0):
+        raise ValueError(f"The 'max_row_updates' parameter of {owner} must be a number > 0, or None for uncapped "
+                         f"SGD. Got {max_row_updates!r}.")
     if not isinstance(learning_rate, (int, float)) or learning_rate <= 0:
         raise ValueError(f"The 'learning_rate' parameter of {owner} must be a float > 0. Got {learning_rate!r}.")
     if not isinstance(min_learning_rate, (int, float)) or not 0 <= min_learning_rate <= learning_rate:
@@ -92,19 +95,6 @@ class _EpochData:
         return x, n
 
 
-def _stable_batch(x, n, batch_size, learning_rate, max_row_updates):
-    """The batch size, capped so that no word's row sums more than ``max_row_updates`` updates in one step.
-
-    A batch adds up the SGD updates of each row; sequential word2vec applies them one at a
-    time, and each saturates the next. Summing hundreds of updates of one frequent word (a
-    frequent negative, above all) overshoots and diverges, so the cap is on the busiest row.
-    """
-    inputs = x["word"] if "word" in x else x["context"][x["context_mask"] > 0]
-    busiest = max(np.bincount(inputs.ravel()).max(), np.bincount(x["candidates"].ravel()).max()) / n
-    cap = int(max_row_updates * (0.025 / learning_rate) / busiest)
-    return max(1, min(batch_size, n, cap))
-
-
 def _whole_batches(x, n, batch):
     """Fill the last batch with the first examples again: a ragged last batch would recompile
     the XLA step every epoch."""
@@ -115,7 +105,7 @@ def _whole_batches(x, n, batch):
 
 
 def fit_word2vec(corpus, *, model="skipgram", epochs=5, embedding_dim=100, window=5, min_count=5, negative=5,
-                 sample=1e-3, learning_rate=0.025, min_learning_rate=1e-4, batch_size=4096, max_row_updates=MAX_ROW_UPDATES,
+                 sample=1e-3, learning_rate=0.025, min_learning_rate=1e-4, batch_size=8192, max_row_updates=MAX_ROW_UPDATES,
                  max_vocab_size=None, tokenizer="basic", seed=0, data_path=None, jit_compile="auto", verbose=0):
     """Train Word2Vec; returns ``(vectors, keras_model, history, stats)``. See ``train_word2vec``."""
     import keras
@@ -124,7 +114,7 @@ def fit_word2vec(corpus, *, model="skipgram", epochs=5, embedding_dim=100, windo
     from zoo.models.word2vec import NegativeSamplingLoss
 
     _check_args(model, epochs, embedding_dim, window, min_count, negative, sample, learning_rate,
-                min_learning_rate, batch_size)
+                min_learning_rate, batch_size, max_row_updates)
     keras.utils.set_random_seed(seed)
     rng = np.random.default_rng(seed)
     sentences = data.read_corpus(corpus, tokenizer, data_path)
@@ -136,7 +126,7 @@ def fit_word2vec(corpus, *, model="skipgram", epochs=5, embedding_dim=100, windo
 
     start = time.perf_counter()
     x, n = make_epoch()
-    batch = _stable_batch(x, n, batch_size, learning_rate, max_row_updates)
+    batch = min(batch_size, n)  # a tiny corpus trains in one full batch per epoch
     x, y = _whole_batches(x, n, batch)
     steps_per_epoch = len(y) // batch
     # Linear decay over the whole run, as in word2vec; the batch-mean loss times the batch size
@@ -146,7 +136,8 @@ def fit_word2vec(corpus, *, model="skipgram", epochs=5, embedding_dim=100, windo
         end_learning_rate=min_learning_rate * batch, power=1.0)
     builder_kwargs = {"window": window} if model == "cbow" else {}
     net = create_model(MODELS[model], task="embedding", vocab_size=len(vocab), embedding_dim=embedding_dim,
-                       num_negatives=negative, **builder_kwargs)
+                       num_negatives=negative, **builder_kwargs,
+                       max_row_updates=None if max_row_updates is None else max_row_updates * 0.025 / learning_rate)
     if jit_compile == "auto":
         # XLA halves the step time of the TensorFlow backend here, and Keras' "auto" leaves it off.
         jit_compile = True if keras.backend.backend() == "tensorflow" else "auto"
@@ -163,7 +154,8 @@ def fit_word2vec(corpus, *, model="skipgram", epochs=5, embedding_dim=100, windo
         if not np.isfinite(history["loss"][-1]):
             raise FloatingPointError(
                 f"Word2Vec training diverged in epoch {epoch + 1} (loss {history['loss'][-1]}). The updates of a "
-                f"batch add up for frequent words: lower batch_size (now {batch}) or learning_rate (now {learning_rate}).")
+                f"batch add up for frequent words: lower max_row_updates (now {max_row_updates}), batch_size "
+                f"(now {batch}) or learning_rate (now {learning_rate}).")
         history["learning_rate"].append(lr)
         history["examples"].append(int(n))
     wall = time.perf_counter() - start
@@ -182,6 +174,7 @@ def fit_word2vec(corpus, *, model="skipgram", epochs=5, embedding_dim=100, windo
         "words_per_second": len(ids) * epochs / wall,
         "final_loss": history["loss"][-1],
         "batch_size": batch,
+        "max_row_updates": max_row_updates,
         "backend": keras.backend.backend(),
     }
     vectors.stats = stats
@@ -189,7 +182,7 @@ def fit_word2vec(corpus, *, model="skipgram", epochs=5, embedding_dim=100, windo
 
 
 def train_word2vec(corpus, epochs=5, model="skipgram", embedding_dim=100, window=5, min_count=5, negative=5,
-                   sample=1e-3, learning_rate=0.025, min_learning_rate=1e-4, batch_size=4096,
+                   sample=1e-3, learning_rate=0.025, min_learning_rate=1e-4, batch_size=8192,
                    max_row_updates=MAX_ROW_UPDATES, max_vocab_size=None, tokenizer="basic", seed=0, data_path=None, jit_compile="auto",
                    verbose=0) -> WordVectors:
     """Train Word2Vec on ``corpus`` and return its word vectors.
@@ -203,13 +196,14 @@ def train_word2vec(corpus, epochs=5, model="skipgram", embedding_dim=100, window
         embedding_dim, window, min_count, negative, sample: word2vec's ``size``, ``window``,
             ``min-count``, ``negative`` and ``sample``.
         learning_rate, min_learning_rate: the linear decay's start and end (per example).
-        batch_size: the most examples per SGD step. Large batches cut the per-step overhead, but
-            the updates of a batch add up for frequent words, so the batch is capped where the
-            busiest word would get more than ``max_row_updates`` updates in one step.
-        max_row_updates: that cap (at learning rate 0.025; it scales with 0.025 / learning_rate).
-            160 gives batches of ~1,500 pairs on the sentiment corpus; there 8,192-pair batches
-            (~900 updates) still match gensim and 16,384 diverge, while a 10-word toy corpus
-            diverges at ~300.
+        batch_size: examples per SGD step; large batches keep the Keras step overhead small.
+        max_row_updates: a word's gradient in one step is the sum of its updates, where word2vec
+            applies them one at a time. A frequent word drawn as a negative hundreds of times in
+            a batch would take a step hundreds of times too long and diverge, so each word's
+            share of a step is capped at this many updates (scaled by 0.025 / learning_rate; see
+            ``zoo.models.word2vec.CapRowUpdates``). On the sentiment corpus, uncapped batches of
+            16,384 pairs diverge; capped at 160 they train, and 8,192 gives 0.52 top-10 overlap
+            with gensim's neighbours (gensim against itself, another seed: 0.57).
         max_vocab_size: keep at most this many words (most frequent first).
         tokenizer: ``"basic"`` (the sentiment models' tokeniser), ``"whitespace"`` or a callable.
         seed: seeds subsampling, windows, negatives and initial vectors.
@@ -237,14 +231,15 @@ def _corpus_name(corpus) -> str:
 
 
 def train(corpus="sentiment", model="skipgram", epochs=5, embedding_dim=100, window=5, min_count=5, negative=5,
-          sample=1e-3, learning_rate=0.025, min_learning_rate=1e-4, batch_size=4096, max_row_updates=MAX_ROW_UPDATES,
+          sample=1e-3, learning_rate=0.025, min_learning_rate=1e-4, batch_size=8192, max_row_updates=MAX_ROW_UPDATES,
           max_vocab_size=None, tokenizer="basic", seed=0, output_dir=None, data_path=None, jit_compile="auto", probe_words=None,
-          verbose=0) -> EmbeddingResult:
+          vectors_path=None, verbose=0) -> EmbeddingResult:
     """Train Word2Vec and write a run folder: ``config.json``, ``model.keras``, ``vectors.txt``
     (word2vec text format), ``history.csv``, ``metrics.json`` and ``learning_curves.png``.
 
     Arguments as in ``train_word2vec``; ``probe_words`` are the words whose nearest neighbours
-    ``metrics.json`` lists (default: a few sentiment words). On the command line:
+    ``metrics.json`` lists (default: a few sentiment words); ``vectors_path`` also writes the
+    vectors there (a fixed path that a sentiment recipe can name). On the command line:
     ``zoo train embeddings --corpus sentiment --epochs 5``.
 
     Returns:
@@ -253,7 +248,7 @@ def train(corpus="sentiment", model="skipgram", epochs=5, embedding_dim=100, win
     config = {k: v for k, v in locals().items()}
     config["corpus"] = corpus if isinstance(corpus, (str, os.PathLike)) else f"<{len(corpus)} sentences>"
     _check_args(model, epochs, embedding_dim, window, min_count, negative, sample, learning_rate,
-                min_learning_rate, batch_size)
+                min_learning_rate, batch_size, max_row_updates)
     run_dir = runs.make_run_dir(output_dir, APPLICATION, model, _corpus_name(corpus))
     runs.save_config(run_dir, APPLICATION, config)
 
@@ -267,6 +262,9 @@ def train(corpus="sentiment", model="skipgram", epochs=5, embedding_dim=100, win
     metrics["neighbours"] = {w: [n for n, _ in vectors.most_similar(w, topn=8)] for w in probes}
     metrics["vectors_path"] = str(run_dir / "vectors.txt")
     vectors.save(run_dir / "vectors.txt")
+    if vectors_path:
+        os.makedirs(os.path.dirname(os.path.abspath(vectors_path)), exist_ok=True)
+        metrics["vectors_path"] = str(vectors.save(vectors_path))
     runs.save_model(net, run_dir / "model.keras")
     runs.save_history(run_dir, history)
     runs.plot_learning_curves({"loss": history["loss"]}, run_dir / "learning_curves.png")

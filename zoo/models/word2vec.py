@@ -59,6 +59,36 @@ class ContextMean(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="zoo")
+class CapRowUpdates(keras.layers.Layer):
+    """Identity on looked-up vectors ``(B, ..., D)``; in the backward pass each occurrence of a word
+    gets ``min(1, max_updates / n)`` of its gradient, ``n`` being that word's count in the batch.
+
+    Why: one batched SGD step adds up all updates of a row, where sequential word2vec applies them
+    one by one and each saturates the next. A frequent word drawn as a negative a thousand times
+    in one batch would take a thousand-fold step and diverge; capped, it moves at most as far as
+    ``max_updates`` sequential updates would, and every other word trains exactly as before.
+    """
+
+    def __init__(self, vocab_size, max_updates, **kwargs):
+        super().__init__(**kwargs)
+        self.vocab_size = int(vocab_size)
+        self.max_updates = float(max_updates)
+
+    def call(self, vectors, ids):
+        flat = ops.reshape(ids, (-1,))
+        counts = ops.segment_sum(ops.ones_like(flat, dtype="float32"), flat, num_segments=self.vocab_size)
+        scale = ops.minimum(1.0, self.max_updates / ops.maximum(ops.take(counts, ids), 1.0))
+        scale = ops.cast(ops.expand_dims(scale, -1), vectors.dtype)
+        return vectors * scale + ops.stop_gradient(vectors * (1.0 - scale))
+
+    def compute_output_shape(self, vectors_shape, ids_shape=None):
+        return vectors_shape
+
+    def get_config(self):
+        return {**super().get_config(), "vocab_size": self.vocab_size, "max_updates": self.max_updates}
+
+
+@keras.saving.register_keras_serializable(package="zoo")
 class NegativeSamplingLoss(keras.losses.Loss):
     """word2vec's loss on candidate logits: column 0 is the true word, the others negatives.
 
@@ -81,18 +111,26 @@ def _check(vocab_size, embedding_dim, num_negatives, owner):
     check_int(num_negatives, "num_negatives", owner, minimum=0)
 
 
-def _embeddings(vocab_size, embedding_dim):
+def _embeddings(vocab_size, embedding_dim, max_row_updates):
     limit = 0.5 / embedding_dim
     words = keras.layers.Embedding(
         vocab_size, embedding_dim, name="word_embedding",
         embeddings_initializer=keras.initializers.RandomUniform(-limit, limit))
     contexts = keras.layers.Embedding(vocab_size, embedding_dim, name="context_embedding",
                                       embeddings_initializer="zeros")
-    return words, contexts
+    if max_row_updates is None:
+        return words, contexts
+
+    def capped(layer, tag):
+        cap = CapRowUpdates(vocab_size, max_row_updates, name=f"cap_{tag}_updates")
+        return lambda ids: cap(layer(ids), ids)
+
+    return capped(words, "word"), capped(contexts, "context")
 
 
 @register_model(task="embedding", reference=REFERENCE)
-def word2vec_skipgram(vocab_size=10000, embedding_dim=100, num_negatives=5, name="word2vec_skipgram"):
+def word2vec_skipgram(vocab_size=10000, embedding_dim=100, num_negatives=5, max_row_updates=None,
+                      name="word2vec_skipgram"):
     """Skip-gram with negative sampling: a word's vector scores its context word against negatives.
 
     Inputs: ``word`` int ``(B,)`` and ``candidates`` int ``(B, 1 + num_negatives)`` (the context
@@ -101,26 +139,28 @@ def word2vec_skipgram(vocab_size=10000, embedding_dim=100, num_negatives=5, name
     _check(vocab_size, embedding_dim, num_negatives, "word2vec_skipgram")
     word = keras.Input(shape=(), dtype="int32", name="word")
     candidates = keras.Input(shape=(1 + num_negatives,), dtype="int32", name="candidates")
-    words, contexts = _embeddings(vocab_size, embedding_dim)
+    words, contexts = _embeddings(vocab_size, embedding_dim, max_row_updates)
     logits = CandidateLogits(name="logits")([words(word), contexts(candidates)])
     return keras.Model({"word": word, "candidates": candidates}, logits, name=name)
 
 
 @register_model(task="embedding", reference=REFERENCE)
-def word2vec_cbow(vocab_size=10000, embedding_dim=100, window=5, num_negatives=5, name="word2vec_cbow"):
+def word2vec_cbow(vocab_size=10000, embedding_dim=100, window=5, num_negatives=5, max_row_updates=None,
+                  name="word2vec_cbow"):
     """Continuous bag of words with negative sampling: the mean of a window's vectors scores its
     centre word against negatives.
 
     Inputs: ``context`` int ``(B, 2 * window)``, ``context_mask`` float ``(B, 2 * window)`` (1 for a
     real word, 0 for padding) and ``candidates`` int ``(B, 1 + num_negatives)`` (the centre word,
-    then the negatives). Output: logits ``(B, 1 + num_negatives)``.
+    then the negatives). Output: logits ``(B, 1 + num_negatives)``. ``max_row_updates`` as in
+    ``word2vec_skipgram``.
     """
     _check(vocab_size, embedding_dim, num_negatives, "word2vec_cbow")
     check_int(window, "window", "word2vec_cbow")
     context = keras.Input(shape=(2 * window,), dtype="int32", name="context")
     mask = keras.Input(shape=(2 * window,), dtype="float32", name="context_mask")
     candidates = keras.Input(shape=(1 + num_negatives,), dtype="int32", name="candidates")
-    words, contexts = _embeddings(vocab_size, embedding_dim)
+    words, contexts = _embeddings(vocab_size, embedding_dim, max_row_updates)
     hidden = ContextMean(name="context_mean")([words(context), mask])
     logits = CandidateLogits(name="logits")([hidden, contexts(candidates)])
     return keras.Model({"context": context, "context_mask": mask, "candidates": candidates}, logits, name=name)
