@@ -10,7 +10,8 @@ subsampling ``1e-3``, a dynamic window of 5, 5 negatives from unigram^0.75, and 
 learning rate decays linearly from 0.025 to 0.0001. The data of each epoch (new subsampling,
 windows and negatives) is cut with NumPy (``zoo.text.word2vec_data``); Keras runs SGD on large
 batches. The loss is averaged over a batch and the learning rate multiplied by the batch size,
-so each pair moves the vectors as much as one sequential word2vec update would.
+so each pair moves the vectors as much as one sequential word2vec update would; a frequent word's
+summed step is capped at ``max_row_updates`` updates, without which big batches diverge.
 
 Example:
     >>> from zoo.applications.embeddings import train_word2vec
@@ -201,7 +202,7 @@ def train_word2vec(corpus, epochs=5, model="skipgram", embedding_dim=100, window
             applies them one at a time. A frequent word drawn as a negative hundreds of times in
             a batch would take a step hundreds of times too long and diverge, so each word's
             share of a step is capped at this many updates (scaled by 0.025 / learning_rate; see
-            ``zoo.models.word2vec.CapRowUpdates``). On the sentiment corpus, uncapped batches of
+            ``zoo.models.word2vec.CappedEmbedding``). On the sentiment corpus, uncapped batches of
             16,384 pairs diverge; capped at 160 they train, and 8,192 gives 0.52 top-10 overlap
             with gensim's neighbours (gensim against itself, another seed: 0.57).
         max_vocab_size: keep at most this many words (most frequent first).

@@ -59,33 +59,34 @@ class ContextMean(keras.layers.Layer):
 
 
 @keras.saving.register_keras_serializable(package="zoo")
-class CapRowUpdates(keras.layers.Layer):
-    """Identity on looked-up vectors ``(B, ..., D)``; in the backward pass each occurrence of a word
-    gets ``min(1, max_updates / n)`` of its gradient, ``n`` being that word's count in the batch.
+class CappedEmbedding(keras.layers.Embedding):
+    """An ``Embedding`` whose rows each take at most ``max_updates`` per-example updates per step.
 
-    Why: one batched SGD step adds up all updates of a row, where sequential word2vec applies them
-    one by one and each saturates the next. A frequent word drawn as a negative a thousand times
-    in one batch would take a thousand-fold step and diverge; capped, it moves at most as far as
-    ``max_updates`` sequential updates would, and every other word trains exactly as before.
+    Forward: a plain lookup. Backward: a word seen ``n`` times in the batch gets
+    ``min(1, max_updates / n)`` of its summed gradient. Why: one batched SGD step adds up all
+    updates of a row, where sequential word2vec applies them one by one and each saturates the
+    next. A frequent word drawn as a negative a thousand times in one batch would take a
+    thousand-fold step and diverge; capped, it moves at most as far as ``max_updates``
+    sequential updates would, and every rarer word trains exactly as before. The scale is
+    applied to the ``(vocab, dim)`` table, not to each looked-up vector, so it costs little.
     """
 
-    def __init__(self, vocab_size, max_updates, **kwargs):
-        super().__init__(**kwargs)
-        self.vocab_size = int(vocab_size)
-        self.max_updates = float(max_updates)
+    def __init__(self, input_dim, output_dim, max_updates=None, **kwargs):
+        super().__init__(input_dim, output_dim, **kwargs)
+        self.max_updates = None if max_updates is None else float(max_updates)
 
-    def call(self, vectors, ids):
-        flat = ops.reshape(ids, (-1,))
-        counts = ops.segment_sum(ops.ones_like(flat, dtype="float32"), flat, num_segments=self.vocab_size)
-        scale = ops.minimum(1.0, self.max_updates / ops.maximum(ops.take(counts, ids), 1.0))
-        scale = ops.cast(ops.expand_dims(scale, -1), vectors.dtype)
-        return vectors * scale + ops.stop_gradient(vectors * (1.0 - scale))
-
-    def compute_output_shape(self, vectors_shape, ids_shape=None):
-        return vectors_shape
+    def call(self, inputs):
+        ids = ops.cast(inputs, "int32")
+        table = self.embeddings
+        if self.max_updates is not None:
+            flat = ops.reshape(ids, (-1,))
+            counts = ops.segment_sum(ops.ones_like(flat, dtype=table.dtype), flat, num_segments=self.input_dim)
+            scale = ops.expand_dims(ops.minimum(1.0, self.max_updates / ops.maximum(counts, 1.0)), -1)
+            table = table * scale + ops.stop_gradient(table * (1.0 - scale))
+        return ops.take(table, ids, axis=0)
 
     def get_config(self):
-        return {**super().get_config(), "vocab_size": self.vocab_size, "max_updates": self.max_updates}
+        return {**super().get_config(), "max_updates": self.max_updates}
 
 
 @keras.saving.register_keras_serializable(package="zoo")
@@ -113,19 +114,11 @@ def _check(vocab_size, embedding_dim, num_negatives, owner):
 
 def _embeddings(vocab_size, embedding_dim, max_row_updates):
     limit = 0.5 / embedding_dim
-    words = keras.layers.Embedding(
-        vocab_size, embedding_dim, name="word_embedding",
-        embeddings_initializer=keras.initializers.RandomUniform(-limit, limit))
-    contexts = keras.layers.Embedding(vocab_size, embedding_dim, name="context_embedding",
-                                      embeddings_initializer="zeros")
-    if max_row_updates is None:
-        return words, contexts
-
-    def capped(layer, tag):
-        cap = CapRowUpdates(vocab_size, max_row_updates, name=f"cap_{tag}_updates")
-        return lambda ids: cap(layer(ids), ids)
-
-    return capped(words, "word"), capped(contexts, "context")
+    words = CappedEmbedding(vocab_size, embedding_dim, max_updates=max_row_updates, name="word_embedding",
+                            embeddings_initializer=keras.initializers.RandomUniform(-limit, limit))
+    contexts = CappedEmbedding(vocab_size, embedding_dim, max_updates=max_row_updates, name="context_embedding",
+                               embeddings_initializer="zeros")
+    return words, contexts
 
 
 @register_model(task="embedding", reference=REFERENCE)
