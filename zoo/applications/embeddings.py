@@ -22,6 +22,7 @@ Example:
 
 from __future__ import annotations
 
+import concurrent.futures
 import dataclasses
 import os
 import time
@@ -145,20 +146,28 @@ def fit_word2vec(corpus, *, model="skipgram", epochs=5, embedding_dim=100, windo
     net.compile(optimizer=keras.optimizers.SGD(schedule), loss=NegativeSamplingLoss(), jit_compile=jit_compile)
 
     history = {"loss": [], "learning_rate": [], "examples": []}
-    for epoch in range(epochs):
-        if epoch:
-            x, n = make_epoch()
-            x, y = _whole_batches(x, n, batch)
-        lr = float(keras.ops.convert_to_numpy(net.optimizer.learning_rate)) / batch
-        hist = net.fit(x, y, batch_size=batch, epochs=epoch + 1, initial_epoch=epoch, shuffle=False, verbose=verbose)
-        history["loss"].append(float(hist.history["loss"][-1]))
-        if not np.isfinite(history["loss"][-1]):
-            raise FloatingPointError(
-                f"Word2Vec training diverged in epoch {epoch + 1} (loss {history['loss'][-1]}). The updates of a "
-                f"batch add up for frequent words: lower max_row_updates (now {max_row_updates}), batch_size "
-                f"(now {batch}) or learning_rate (now {learning_rate}).")
-        history["learning_rate"].append(lr)
-        history["examples"].append(int(n))
+    # The next epoch's examples are cut in a thread while Keras trains on this one (NumPy
+    # releases the GIL in its array work); the draws stay in order, so runs are reproducible.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as prefetch:
+        pending = prefetch.submit(make_epoch) if epochs > 1 else None
+        for epoch in range(epochs):
+            if epoch:
+                x, n = pending.result()
+                pending = prefetch.submit(make_epoch) if epoch + 1 < epochs else None
+                x, y = _whole_batches(x, n, batch)
+            lr = float(keras.ops.convert_to_numpy(net.optimizer.learning_rate)) / batch
+            hist = net.fit(x, y, batch_size=batch, epochs=epoch + 1, initial_epoch=epoch, shuffle=False,
+                           verbose=verbose)
+            history["loss"].append(float(hist.history["loss"][-1]))
+            history["learning_rate"].append(lr)
+            history["examples"].append(int(n))
+            if not np.isfinite(history["loss"][-1]):
+                if pending is not None:
+                    pending.cancel()
+                raise FloatingPointError(
+                    f"Word2Vec training diverged in epoch {epoch + 1} (loss {history['loss'][-1]}). The updates "
+                    f"of a batch add up for frequent words: lower max_row_updates (now {max_row_updates}), "
+                    f"batch_size (now {batch}) or learning_rate (now {learning_rate}).")
     wall = time.perf_counter() - start
 
     weights = np.asarray(net.get_layer("word_embedding").get_weights()[0], dtype="float32")
