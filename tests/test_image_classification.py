@@ -93,7 +93,7 @@ def test_cli_train_image_classification_on_a_folder(tmp_path, capsys):
             for i in range(6):
                 Image.fromarray((rng.integers(0, 30, (16, 16, 3)) + 180 * c).astype(np.uint8)).save(folder / f"{i}.png")
     code = main(["train", "image_classification", "--model", "lenet5", "--dataset", str(tmp_path / "data"),
-                 "--epochs", "1", "--batch-size", "6", "--validation-split", "0", "--augment",
+                 "--epochs", "1", "--batch-size", "6", "--validation-split", "0",
                  "--output-dir", str(tmp_path / "runs"), "--verbose", "0"])
     out = capsys.readouterr().out
     assert code == 0, out
@@ -176,29 +176,56 @@ def test_fine_tune_a_saved_model_replaces_the_head_and_freezes_then_unfreezes(tm
     reloaded = keras.saving.load_model(result.run_dir / "model.keras")
     np.testing.assert_allclose(reloaded.predict(target.x_test, verbose=0),
                                result.model.predict(target.x_test, verbose=0), atol=1e-5)
+    again = ic.fine_tune(base=str(result.run_dir / "model.keras"), dataset=source, epochs=1, fine_tune_epochs=0,
+                         batch_size=16, validation_split=0, output_dir=tmp_path, verbose=0)
+    assert again.model.output_shape == (None, 3)
+    assert again.metrics["trainable_params_phase1"] == 84 * 3 + 3
+    # Without double preprocessing: the features see what the fine-tuned model's head saw.
+    feats = keras.Model(reloaded.inputs, reloaded.get_layer("predictions").input)
+    again_feats = keras.Model(again.model.inputs, again.model.get_layer("predictions").input)
+    np.testing.assert_allclose(again_feats.predict(source.x_test[:4], verbose=0),
+                               feats.predict(source.x_test[:4], verbose=0), atol=1e-5)
 
 
-def test_fine_tune_keras_applications_from_a_weights_file(tmp_path):
+def test_keras_applications_base_from_a_weights_file(tmp_path):
+    """The keras.applications path without a training step (fine_tune's loop is covered above)."""
     import keras
 
-    app = keras.applications.MobileNetV2(include_top=False, weights=None, input_shape=(32, 32, 3), pooling="avg",
-                                         alpha=0.35)
-    app.set_weights([w + 0.01 for w in app.get_weights()])  # not the initialiser's values
-    weights = tmp_path / "mobilenet.weights.h5"
+    from zoo.applications import transfer
+
+    app = keras.applications.VGG16(include_top=False, weights=None, input_shape=(32, 32, 3), pooling="avg")
+    app.get_layer("block1_conv1").kernel.assign(keras.ops.ones((3, 3, 3, 64)) * 0.01)  # not the initialiser's values
+    weights = tmp_path / "vgg16.weights.h5"
     app.save_weights(weights)
-    ds = _toy(n=16, shape=(32, 32, 3), classes=2)
-    # Phase 1 (head only) is covered above; here only phase 2 runs, to keep the test fast.
-    result = ic.fine_tune(base="MobileNetV2", weights=str(weights), base_kwargs={"alpha": 0.35}, dataset=ds,
-                          epochs=0, fine_tune_epochs=1, batch_size=8, validation_split=0, output_dir=tmp_path,
-                          verbose=0)
-    assert result.model.output_shape == (None, 2)
-    assert result.metrics["base_kind"] == "keras.applications"
-    assert result.metrics["unfrozen_blocks"] == ["block_16", "Conv_1"]
-    inner = [layer for layer in result.model.layers if isinstance(layer, keras.Model)][0]
-    np.testing.assert_allclose(keras.ops.convert_to_numpy(inner.get_layer("Conv1").kernel),
-                               keras.ops.convert_to_numpy(app.get_layer("Conv1").kernel))  # loaded and frozen
-    # MobileNetV2's preprocess_input ("tf" mode) is inside the model: 0..255 -> -1..1.
-    assert result.model.get_layer("preprocess_tf").scale == pytest.approx(1 / 127.5)
+    base = transfer.resolve_base("VGG16", weights=str(weights), image_size=(32, 32))
+    assert base.kind == "keras.applications" and base.input_shape == (32, 32, 3)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(base.features.get_layer("block1_conv1").kernel), 0.01)
+    net = transfer.build_transfer_model(base, (28, 28, 1), classes=2)  # grayscale 28x28 in, resized, made RGB
+    assert net.output_shape == (None, 2)
+    # VGG16's preprocess_input ("caffe" mode: RGB -> BGR, minus the ImageNet mean) is inside the model.
+    x = np.random.default_rng(0).integers(0, 256, (2, 28, 28, 1)).astype("uint8")
+    rgb = keras.ops.convert_to_numpy(keras.layers.Resizing(32, 32)(np.repeat(x, 3, -1).astype("float32")))
+    expected = app.predict(keras.applications.vgg16.preprocess_input(rgb), verbose=0)
+    got = keras.Model(net.inputs, net.get_layer("predictions").input).predict(x, verbose=0)
+    np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-4)
+    base.features.trainable = False
+    assert transfer.unfreeze_top(base.features, 1) == ["block5"]
+    assert base.features.get_layer("block5_conv3").trainable and not base.features.get_layer("block4_conv3").trainable
+
+
+def test_keras_applications_preprocessing_modes():
+    import keras
+
+    from zoo.applications import transfer
+
+    x = np.array([[[[10.0, 20.0, 30.0]]]], dtype="float32")
+    for mode, reference in [("caffe", keras.applications.resnet.preprocess_input),
+                            ("tf", keras.applications.mobilenet_v2.preprocess_input),
+                            ("torch", keras.applications.densenet.preprocess_input)]:
+        y = x
+        for layer in transfer._keras_app_preprocess(mode):
+            y = layer(y)
+        np.testing.assert_allclose(keras.ops.convert_to_numpy(y), reference(x.copy()), atol=1e-4, err_msg=mode)
 
 
 def test_fine_tune_keras_hub_preset_folder(tmp_path):

@@ -54,6 +54,7 @@ def test_lenet5_mnist_full_test_set(shared_data):
     assert metrics["accuracy"] == pytest.approx(card["test_metrics"]["accuracy"], abs=2e-4)
 
 
+@pytest.mark.slow
 def test_fine_tuning_lenet5_mnist_on_digits_beats_training_from_scratch(tmp_path):
     """A short version of benchmarks/transfer_digits.py (one seed, fewer epochs)."""
     import sys

@@ -64,21 +64,27 @@ class Base:
 
 
 def _zoo_base(net, source) -> Base:
-    """Split a zoo pipeline (uint8 -> rescale -> [augment] -> [normalize] -> core) into preprocessing and features."""
+    """Split a Keras classifier into preprocessing and a feature extractor (everything below its head).
+
+    Zoo models (input named ``image``) take raw 0..255 images and carry their own preprocessing:
+    a trained pipeline (uint8 -> rescale -> [augment] -> [normalize] -> core) reuses its rescale and
+    normalize layers in front of the core's features; a fine-tuned model is cut below its
+    ``predictions`` layer. Any other Keras model is taken to expect images scaled to [0, 1].
+    """
     import keras
 
+    raw_input = net.inputs[0].name == "image"
     layers = [layer for layer in net.layers if not isinstance(layer, keras.layers.InputLayer)]
-    preprocess = [layer for layer in layers if layer.name in ("rescale", "normalize")]
     core = layers[-1]
-    if not isinstance(core, keras.Model):
-        # A plain model that takes [0, 1] images: the model itself is the core.
-        core, preprocess = net, [keras.layers.Rescaling(1.0 / 255, name="rescale")]
-    if isinstance(core, keras.Model) and any(layer.name == "predictions" for layer in core.layers):
-        head_input = core.get_layer("predictions").input
-    else:
-        head_input = core.layers[-2].output
-    features = keras.Model(core.inputs, head_input, name=f"{core.name}_features")
-    return Base("zoo", source, features, tuple(core.inputs[0].shape[1:]), preprocess)
+    if raw_input and isinstance(core, keras.Model):
+        preprocess = [layer for layer in layers if layer.name in ("rescale", "normalize")]
+        head = core.get_layer("predictions") if any(l.name == "predictions" for l in core.layers) else core.layers[-1]
+        features = keras.Model(core.inputs, head.input, name=f"{core.name}_features")
+        return Base("zoo", source, features, tuple(core.inputs[0].shape[1:]), preprocess)
+    head = net.get_layer("predictions") if any(l.name == "predictions" for l in layers) else layers[-1]
+    features = keras.Model(net.inputs, head.input, name=f"{net.name}_features")
+    preprocess = [] if raw_input else [keras.layers.Rescaling(1.0 / 255, name="rescale")]
+    return Base("zoo", source, features, tuple(net.inputs[0].shape[1:]), preprocess)
 
 
 def _keras_app_preprocess(mode):
