@@ -186,6 +186,17 @@ def _freeze_token_embeddings(net):
     return False
 
 
+def _strip_training_state(net):
+    """Drop the optimizers of nested (member) models: Keras would otherwise save their Adam moments,
+    tripling the size of every ``.keras`` file."""
+    import keras
+
+    for layer in net.layers:
+        if isinstance(layer, keras.Model):
+            layer.optimizer, layer.compiled = None, False
+    return net
+
+
 def _set_embeddings(base, matrix, freeze):
     from zoo.models.text import TokenAndPositionEmbedding
 
@@ -312,6 +323,7 @@ def _fit(model, ds, *, epochs, batch_size, learning_rate, weight_decay, seed, pr
                                                            restore_best_weights=True))
         hist = base.fit(data, epochs=epochs, validation_data=val_data, callbacks=callbacks, verbose=verbose, **fit_args)
         histories.append({k: [float(v) for v in vals] for k, vals in hist.history.items()})
+        base.optimizer, base.compiled = None, False  # keep Adam's moments out of the saved file
         members.append(base)
     wall = time.perf_counter() - start
 
@@ -627,7 +639,6 @@ def save_to_zoo(run_dir, name: str, recipe: str | None = None, notes: str = "", 
     ``include_weights=False`` writes the card only (for checkpoints too large for git).
     """
     import json
-    import shutil
 
     from zoo import saved_models
     from zoo.datasets.download import sha256sum
@@ -666,7 +677,7 @@ def save_to_zoo(run_dir, name: str, recipe: str | None = None, notes: str = "", 
     }
     if include_weights:
         target = folder / f"{name}.keras"
-        shutil.copyfile(run_dir / "model.keras", target)
+        runs.save_model(_strip_training_state(net), target)
         card["file"] = target.name
         card["sha256"] = sha256sum(target)
         card["size_bytes"] = target.stat().st_size
