@@ -83,7 +83,8 @@ def _variant(depth, batch_norm):
     builder.__name__ = f"vgg{depth}{suffix}"
     builder.__doc__ = (f"VGG-{depth}{' with batch normalisation' if batch_norm else ''}; arguments as "
                        f"keras.applications.VGG16.\n\n    Example:\n        >>> create_model('vgg{depth}{suffix}', classes=10)")
-    reference = "Simonyan & Zisserman 2015" + ("; BN variant as torchvision" if batch_norm else "; keras.applications")
+    reference = "Simonyan & Zisserman 2015; " + ("torchvision vgg*_bn" if batch_norm else
+                                                 "keras.applications (16/19) / torchvision (11/13)")
     return register_model(f"vgg{depth}{suffix}", task="image", reference=reference)(builder)
 
 
