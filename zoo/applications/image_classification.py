@@ -339,7 +339,7 @@ def evaluate(model, dataset, batch_size=256, run_dir=None, data_path=None):
     """
     from zoo import saved_models
 
-    _register_custom_objects()
+    _register_custom_objects(model)
     net, _ = saved_models.load(model)
     ds = load_image_dataset(dataset, data_path)
     expected = tuple(net.input_shape[1:])
@@ -353,12 +353,29 @@ def evaluate(model, dataset, batch_size=256, run_dir=None, data_path=None):
     return metrics
 
 
-def _register_custom_objects():
-    """Models fine-tuned from KerasHub presets need keras_hub's classes registered before loading."""
+def _register_custom_objects(model):
+    """Models fine-tuned from KerasHub presets need keras_hub's classes registered before loading.
+
+    keras_hub is slow to import, so only when the saved file's config names it.
+    """
+    import zipfile
+
+    from zoo import saved_models
+
+    if not isinstance(model, (str, os.PathLike)):
+        return
     try:
-        import keras_hub  # noqa: F401
-    except ImportError:
-        pass
+        with zipfile.ZipFile(saved_models.resolve_path(model)) as zf:
+            needs_hub = b"keras_hub" in zf.read("config.json")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return  # saved_models.load reports a missing or broken file itself
+    if needs_hub:
+        try:
+            import keras_hub  # noqa: F401
+        except ImportError as err:
+            from zoo.errors import missing_extra
+
+            raise missing_extra("keras-hub", "hub") from err
 
 
 def _load_images(paths, input_shape):
@@ -385,7 +402,7 @@ def predict(model, images_or_paths, top_k=1):
     """
     from zoo import saved_models
 
-    _register_custom_objects()
+    _register_custom_objects(model)
     net, card = saved_models.load(model)
     input_shape = tuple(net.input_shape[1:])
     if isinstance(images_or_paths, (str, os.PathLike)):
