@@ -43,8 +43,30 @@ class ProphetForecaster(LocalForecaster):
         self.uncertainty_samples = uncertainty_samples
         self.prophet_kwargs = prophet_kwargs
 
-    def _frame(self, ds, y, exog):
-        frame = pd.DataFrame({"ds": pd.to_datetime(ds)})
+    @staticmethod
+    def _calendar(ds):
+        """Which history Prophet can see, and how to move it into Prophet's nanosecond range (1677-2262).
+
+        M4 Yearly histories reach the 12th century, but Prophet measures time spans in
+        nanoseconds (at most 292 years). We keep the last 280 years, then, if they start before
+        1700, move the dates by whole 400-year Gregorian cycles (146,097 days: dates and weekdays
+        unchanged) or, when that cannot fit, by whole years (month and day unchanged).
+        """
+        idx = pd.DatetimeIndex(ds)
+        keep = np.asarray(idx >= idx[-1] - pd.DateOffset(years=280))
+        first, last = idx[keep][0], idx[-1]
+        if first.year >= 1700:
+            return keep, None
+        cycles = int(np.ceil((1700 - first.year) / 400))
+        if last.year + 400 * cycles <= 2200:
+            return keep, pd.Timedelta(days=146097 * cycles)
+        return keep, pd.DateOffset(years=1700 - first.year)
+
+    def _frame(self, ds, y, exog, shift=None):
+        idx = pd.DatetimeIndex(ds)
+        if shift is not None:
+            idx = idx + shift
+        frame = pd.DataFrame({"ds": idx.as_unit("ns")})
         if y is not None:
             frame["y"] = y
         for i, col in enumerate(self.exog_columns_):
@@ -60,15 +82,16 @@ class ProphetForecaster(LocalForecaster):
                         **(self.prophet_kwargs or {}))
         for col in self.exog_columns_:
             model.add_regressor(col)
-        model.fit(self._frame(ds, y, exog))
+        keep, shift = self._calendar(ds)
+        model.fit(self._frame(np.asarray(ds)[keep], y[keep], None if exog is None else exog[keep], shift))
         # A JSON string travels between processes far better than the fitted Stan object.
-        return model_to_json(model)
+        return {"model": model_to_json(model), "shift": shift}
 
     def _predict_one(self, state, y, horizon, exog_future, exog=None, ds=None, ds_future=None):
         quiet_libraries(self.verbose)
         from prophet.serialize import model_from_json
 
-        model = model_from_json(state)
+        model = model_from_json(state["model"])
         np.random.seed(0)  # Prophet's interval simulation draws from numpy's global generator
-        out = model.predict(self._frame(ds_future, None, exog_future))
+        out = model.predict(self._frame(ds_future, None, exog_future, state["shift"]))
         return out["yhat"].to_numpy(), out["yhat_lower"].to_numpy(), out["yhat_upper"].to_numpy()

@@ -66,8 +66,8 @@ def _check(input_length, horizon, quantiles, owner):
     return quantiles
 
 
-def _head(x, horizon, quantiles):
-    x = layers.Dense(horizon * len(quantiles), name="forecast")(x)
+def _head(x, horizon, quantiles, kernel_initializer="glorot_uniform"):
+    x = layers.Dense(horizon * len(quantiles), kernel_initializer=kernel_initializer, name="forecast")(x)
     return layers.Reshape((horizon, len(quantiles)), name="quantiles")(x)
 
 
@@ -116,8 +116,14 @@ def transformer(input_length=52, horizon=13, d_model=32, num_heads=4, num_layers
         ff = layers.Dense(ff_dim, activation="relu", name=f"ff_in_{i}")(x)
         ff = layers.Dense(d_model, name=f"ff_out_{i}")(ff)
         x = layers.LayerNormalization(epsilon=1e-6, name=f"norm_f{i}")(x + ff)
-    x = layers.Flatten(name="flatten")(x)
-    return keras.Model(inputs, _head(x, horizon, quantiles), name="transformer_forecaster")
+    # The head reads the mean over time and the last step, not a flattened sequence: with
+    # L * d_model inputs, each early Adam step would move the forecast by about L * d_model * lr.
+    # Zero-initialised, it starts from "no change", the naive forecast (given the wrapper's
+    # normalisation).
+    pooled = layers.GlobalAveragePooling1D(name="mean_over_time")(x)
+    last = layers.Cropping1D((input_length - 1, 0), name="last_step")(x)
+    x = layers.Concatenate(name="summary")([pooled, layers.Flatten(name="last_flat")(last)])
+    return keras.Model(inputs, _head(x, horizon, quantiles, "zeros"), name="transformer_forecaster")
 
 
 @register_model("nbeats", task="forecasting", reference="Oreshkin et al. (2020), N-BEATS (generic)")
