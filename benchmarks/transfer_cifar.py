@@ -1,6 +1,6 @@
 """Transfer within CIFAR-10: pretrain ResNet-20 on five classes, fine-tune on 1,000 images of the other five.
 
-Both arms of the comparison see the same 1,000 target images (200 per class) for the same number
+Both arms of the comparison see the same 1,000 target images (a seeded random draw, about 200 per class) for the same number
 of epochs and are scored on all 5,000 test images of the target classes:
 
 - scratch: ResNet-20 trained from random initialisation;
