@@ -62,6 +62,8 @@ def parse_args(argv=None):
     p.add_argument("--downstream-model", default="textcnn")
     p.add_argument("--downstream-backend", default="tensorflow")
     p.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "word2vec_vs_gensim.json"))
+    p.add_argument("--reuse-report", default=None,
+                   help="a previous run's JSON: keep its vectors and numbers, add downstream runs for --seeds")
     p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--backend", help=argparse.SUPPRESS)
     p.add_argument("--vectors", help=argparse.SUPPRESS)
@@ -125,6 +127,10 @@ def main(argv=None) -> dict:
     from zoo.text.word2vec_vectors import WordVectors
 
     tmp = Path(tempfile.mkdtemp(prefix="w2v-bench-"))
+    if args.reuse_report:
+        with open(args.reuse_report, encoding="utf-8") as f:
+            report = json.load(f)
+        return finish(report, args, tmp)
     sentences = wd.read_corpus(args.corpus)
     vocab = wd.Vocabulary.build(sentences, args.min_count)
     trained_tokens = int(sum(vocab.counts))
@@ -136,7 +142,8 @@ def main(argv=None) -> dict:
     gensim_model, wall = run_gensim(sentences, args, args.seed)
     gensim_path = tmp / "gensim.txt"
     gensim_model.wv.save_word2vec_format(str(gensim_path))
-    report["gensim"] = {"train_wall_time_s": wall, "words_per_second": trained_tokens * args.epochs / wall}
+    report["gensim"] = {"train_wall_time_s": wall, "words_per_second": trained_tokens * args.epochs / wall,
+                        "vectors": str(gensim_path)}
     print(f"gensim: {report['gensim']['words_per_second']:,.0f} words/s ({wall:.1f} s)", flush=True)
     gensim_again, _ = run_gensim(sentences, args, args.seed + 1)
     gensim_again.wv.save_word2vec_format(str(tmp / "gensim2.txt"))
@@ -177,23 +184,34 @@ def main(argv=None) -> dict:
                   f"(gensim vs gensim: {report['overlap_gensim_vs_gensim_other_seed']:.3f}); "
                   f"speed {res['speed_vs_gensim']:.2f}x gensim", flush=True)
 
-    ok = {n: r for n, r in zoo.items() if "vectors" in r}
+    return finish(report, args, tmp)
+
+
+def finish(report, args, tmp) -> dict:
+    """Downstream SST-2 runs (added to those already in ``report``), then write the JSON."""
+    ok = {n: r for n, r in report["zoo"].items() if "vectors" in r}
     seeds = [int(s) for s in args.seeds.split(",") if s != ""]
     if seeds and ok:
         from zoo import backend
 
         backend.set_backend(args.downstream_backend)
         best = max(ok, key=lambda n: ok[n]["words_per_second"])
-        inits = {"random": None, "gensim": str(gensim_path), f"zoo_{best}": ok[best]["vectors"]}
+        gensim_path = report["gensim"].get("vectors") or str(Path(ok[best]["vectors"]).parent / "gensim.txt")
+        inits = {"random": None, "gensim": gensim_path, f"zoo_{best}": ok[best]["vectors"]}
+        done = report.get("downstream", {}).get("results", {})
         rows = {}
         for label, path in inits.items():
-            runs = [downstream(path, s, args, tmp / "runs") for s in seeds]
-            rows[label] = {"runs": runs,
-                           "dev_accuracy": float(np.mean([r["dev_accuracy"] for r in runs])),
-                           "test_accuracy": float(np.mean([r["test_accuracy"] for r in runs]))}
-            print(f"downstream {label}: dev {rows[label]['dev_accuracy']:.4f} test {rows[label]['test_accuracy']:.4f}",
-                  flush=True)
-        report["downstream"] = {"model": args.downstream_model, "dataset": "sst2", "seeds": seeds,
+            runs = [r for r in done.get(label, {}).get("runs", []) if r.get("seed") not in seeds]
+            for s in seeds:
+                runs.append({"seed": s, **downstream(path, s, args, tmp / "runs")})
+            test = [r["test_accuracy"] for r in runs]
+            rows[label] = {"runs": runs, "dev_accuracy": float(np.mean([r["dev_accuracy"] for r in runs])),
+                           "test_accuracy": float(np.mean(test)),
+                           "test_accuracy_std": float(np.std(test, ddof=1)) if len(test) > 1 else None}
+            print(f"downstream {label}: dev {rows[label]['dev_accuracy']:.4f} test {rows[label]['test_accuracy']:.4f} "
+                  f"over {len(runs)} seeds", flush=True)
+        report["downstream"] = {"model": args.downstream_model, "dataset": "sst2",
+                                "seeds": sorted({r.get("seed") for r in runs}, key=str),
                                 "backend": args.downstream_backend, "results": rows}
 
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
