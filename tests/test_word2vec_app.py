@@ -87,15 +87,23 @@ def test_bad_input_is_a_clear_error(tmp_path):
         embeddings.train_word2vec(str(tmp_path / "nope.txt"))
 
 
-def test_vectors_initialise_the_sentiment_model(tmp_path, shared_data):
-    """The hand-over the sentiment pipeline relies on: embedding_matrix over its vocabulary."""
-    from zoo.text.tokenizer import WordTokenizer
+def test_vectors_initialise_the_sentiment_model(tmp_path):
+    """The hand-over: sentiment.train(embeddings=vectors) starts its embedding layer from them."""
+    from zoo.applications import sentiment
 
     vectors = embeddings.train_word2vec(_toy_corpus(), epochs=1, embedding_dim=8, min_count=1)
-    tok = WordTokenizer.fit(["the cat saw a dog", "stock price"])
-    matrix = vectors.embedding_matrix(tok.vocabulary)
-    assert matrix.shape == (tok.vocab_size, 8)
-    np.testing.assert_array_equal(matrix[tok.vocabulary.index("cat")], vectors["cat"])
+    rng = np.random.default_rng(0)
+    for split, n in (("train", 40), ("test", 10)):
+        lines = [f"{i % 2} " + " ".join(rng.choice(ANIMALS if i % 2 else FINANCE, 5)) for i in range(n)]
+        (tmp_path / f"toy.{split}").write_text("\n".join(lines), encoding="utf-8")
+    result = sentiment.train(model="textcnn", dataset=str(tmp_path / "toy."), embeddings=vectors,
+                             freeze_embeddings=True, epochs=1, output_dir=str(tmp_path / "runs"), verbose=0)
+    import keras
+
+    tables = [w for w in result.model.weights if len(w.shape) == 2 and w.shape[-1] == 8]
+    table = keras.ops.convert_to_numpy(tables[0])
+    rows = {tuple(np.round(r, 5)) for r in table}
+    assert tuple(np.round(vectors["cat"], 5)) in rows and tuple(np.round(vectors["stock"], 5)) in rows
 
 
 @pytest.mark.slow
