@@ -107,8 +107,9 @@ def _whole_batches(x, n, batch):
 
 
 def fit_word2vec(corpus, *, model="skipgram", epochs=5, embedding_dim=100, window=5, min_count=5, negative=5,
-                 sample=1e-3, learning_rate=0.025, min_learning_rate=1e-4, batch_size=8192, max_row_updates=MAX_ROW_UPDATES,
-                 max_vocab_size=None, tokenizer="basic", seed=0, data_path=None, jit_compile="auto", verbose=0):
+                 sample=1e-3, learning_rate=0.025, min_learning_rate=1e-4, batch_size=8192,
+                 max_row_updates=MAX_ROW_UPDATES, max_vocab_size=None, tokenizer="basic", seed=0, data_path=None,
+                 jit_compile="auto", verbose=0):
     """Train Word2Vec; returns ``(vectors, keras_model, history, stats)``. See ``train_word2vec``."""
     import keras
 
@@ -193,8 +194,8 @@ def fit_word2vec(corpus, *, model="skipgram", epochs=5, embedding_dim=100, windo
 
 def train_word2vec(corpus, epochs=5, model="skipgram", embedding_dim=100, window=5, min_count=5, negative=5,
                    sample=1e-3, learning_rate=0.025, min_learning_rate=1e-4, batch_size=8192,
-                   max_row_updates=MAX_ROW_UPDATES, max_vocab_size=None, tokenizer="basic", seed=0, data_path=None, jit_compile="auto",
-                   verbose=0) -> WordVectors:
+                   max_row_updates=MAX_ROW_UPDATES, max_vocab_size=None, tokenizer="basic", seed=0, data_path=None,
+                   jit_compile="auto", verbose=0) -> WordVectors:
     """Train Word2Vec on ``corpus`` and return its word vectors.
 
     Args:
@@ -229,8 +230,8 @@ def train_word2vec(corpus, epochs=5, model="skipgram", embedding_dim=100, window
     vectors, _, _, _ = fit_word2vec(
         corpus, model=model, epochs=epochs, embedding_dim=embedding_dim, window=window, min_count=min_count,
         negative=negative, sample=sample, learning_rate=learning_rate, min_learning_rate=min_learning_rate,
-        batch_size=batch_size, max_row_updates=max_row_updates, max_vocab_size=max_vocab_size, tokenizer=tokenizer, seed=seed,
-        data_path=data_path, jit_compile=jit_compile, verbose=verbose)
+        batch_size=batch_size, max_row_updates=max_row_updates, max_vocab_size=max_vocab_size, tokenizer=tokenizer,
+        seed=seed, data_path=data_path, jit_compile=jit_compile, verbose=verbose)
     return vectors
 
 
@@ -241,9 +242,9 @@ def _corpus_name(corpus) -> str:
 
 
 def train(corpus="sentiment", model="skipgram", epochs=5, embedding_dim=100, window=5, min_count=5, negative=5,
-          sample=1e-3, learning_rate=0.025, min_learning_rate=1e-4, batch_size=8192, max_row_updates=MAX_ROW_UPDATES,
-          max_vocab_size=None, tokenizer="basic", seed=0, output_dir=None, data_path=None, jit_compile="auto", probe_words=None,
-          vectors_path=None, verbose=0) -> EmbeddingResult:
+          sample=1e-3, learning_rate=0.025, min_learning_rate=1e-4, batch_size=8192,
+          max_row_updates=MAX_ROW_UPDATES, max_vocab_size=None, tokenizer="basic", seed=0, output_dir=None,
+          data_path=None, jit_compile="auto", probe_words=None, vectors_path=None, verbose=0) -> EmbeddingResult:
     """Train Word2Vec and write a run folder: ``config.json``, ``model.keras``, ``vectors.txt``
     (word2vec text format), ``history.csv``, ``metrics.json`` and ``learning_curves.png``.
 
@@ -265,8 +266,8 @@ def train(corpus="sentiment", model="skipgram", epochs=5, embedding_dim=100, win
     vectors, net, history, stats = fit_word2vec(
         corpus, model=model, epochs=epochs, embedding_dim=embedding_dim, window=window, min_count=min_count,
         negative=negative, sample=sample, learning_rate=learning_rate, min_learning_rate=min_learning_rate,
-        batch_size=batch_size, max_row_updates=max_row_updates, max_vocab_size=max_vocab_size, tokenizer=tokenizer, seed=seed,
-        data_path=data_path, jit_compile=jit_compile, verbose=verbose)
+        batch_size=batch_size, max_row_updates=max_row_updates, max_vocab_size=max_vocab_size, tokenizer=tokenizer,
+        seed=seed, data_path=data_path, jit_compile=jit_compile, verbose=verbose)
     probes = [w for w in (probe_words or PROBE_WORDS) if w in vectors] or vectors.words[:5]
     metrics = dict(stats)
     metrics["neighbours"] = {w: [n for n, _ in vectors.most_similar(w, topn=8)] for w in probes}
