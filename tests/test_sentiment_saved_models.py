@@ -1,8 +1,6 @@
 """The committed sentiment models load on every backend and reproduce their model card's predictions."""
 
 import json
-from pathlib import Path
-
 import numpy as np
 import pytest
 
@@ -35,7 +33,8 @@ def test_saved_model_predicts_as_recorded(card_path):
     assert sentiment.predict(card_path.stem, ["a gripping, funny film"])[0][0] == "positive"
 
 
-@pytest.mark.parametrize("card_path", [p for p in CARDS if p not in WITH_WEIGHTS], ids=lambda p: Path(p).stem)
-def test_card_only_models_document_their_recipe(card_path):
-    card = json.loads(card_path.read_text())
-    assert card["recipe"] and card["test_metrics"]["accuracy"] > 0.5
+def test_card_only_models_document_their_recipe():
+    # Checkpoints too large for git (the fine-tuned MiniLM) keep a card: recipe, backend, metrics.
+    for card_path in [p for p in CARDS if p not in WITH_WEIGHTS]:
+        card = json.loads(card_path.read_text())
+        assert card["recipe"] and card["backend"] and card["test_metrics"]["accuracy"] > 0.5, card_path.name
