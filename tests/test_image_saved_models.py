@@ -36,6 +36,13 @@ def test_model_card_and_checksum(name):
 
 
 @pytest.mark.parametrize("name", IMAGE_MODELS)
+def test_card_states_honestly_whether_the_target_is_met(name):
+    card = json.loads((FOLDER / f"{name}.json").read_text())
+    assert "target_accuracy" in card and card.get("notes")
+    assert card["meets_target"] == (card["test_metrics"]["accuracy"] >= card["target_accuracy"])
+
+
+@pytest.mark.parametrize("name", IMAGE_MODELS)
 def test_same_probabilities_on_this_backend(name, backend):
     ref = np.load(FOLDER / f"{name}.reference.npz")
     model, card = saved_models.load(name)
@@ -52,6 +59,13 @@ def test_lenet5_mnist_full_test_set(shared_data):
     assert metrics["accuracy"] >= TARGETS["lenet5_mnist"]
     # The card reports what the model really scores (same data, any backend).
     assert metrics["accuracy"] == pytest.approx(card["test_metrics"]["accuracy"], abs=2e-4)
+
+
+@pytest.mark.slow
+def test_resnet20_cifar10_card_matches_the_full_test_set(shared_data):
+    card = json.loads((FOLDER / "resnet20_cifar10.json").read_text())
+    metrics = ic.evaluate("resnet20_cifar10", "cifar10", data_path=shared_data)
+    assert metrics["accuracy"] == pytest.approx(card["test_metrics"]["accuracy"], abs=3e-4)
 
 
 @pytest.mark.slow

@@ -269,12 +269,14 @@ def train(
     return result
 
 
-def publish(run_dir, name, saved_models_dir=None, reference_images=8):
+def publish(run_dir, name, saved_models_dir=None, reference_images=8, notes=None, target_accuracy=None):
     """Copy a run's model into ``saved_models/<name>.keras`` with a JSON model card and reference outputs.
 
     The card records the dataset, recipe, backend, epochs, wall time, test metrics, class names
     and the file's sha256. ``<name>.reference.npz`` holds a few test images and the probabilities
     the model gave on the backend it was trained on, so other backends can be checked against them.
+    ``notes`` (free text) and ``target_accuracy`` (the test accuracy aimed at) are recorded on the card, with
+    whether the model meets the target.
     """
     from zoo import saved_models
     from zoo.datasets import sha256sum
@@ -312,6 +314,10 @@ def publish(run_dir, name, saved_models_dir=None, reference_images=8):
         "input": "uint8 images (N, H, W, C), 0..255; preprocessing is inside the model",
         "config": config,
         "run_dir": str(run_dir),
+        **({"target_accuracy": target_accuracy,
+            "meets_target": bool(metrics.get("accuracy", 0.0) >= target_accuracy)}
+           if target_accuracy is not None else {}),
+        **({"notes": notes} if notes else {}),
         "published": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
     }
     runs.write_json(saved_models.card_path(target), card)
