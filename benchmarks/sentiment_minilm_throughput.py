@@ -25,7 +25,7 @@ def main(pretrained: str, batches: int, batch_size: int, seed: int = 0) -> dict:
     from zoo.models import create_model
 
     ds = load_text_dataset("sst2")
-    tok = sentiment._wordpiece_for(pretrained, None, {})
+    tok = sentiment._wordpiece_for(pretrained)
     ids = tok.ids(ds.train_texts)
     lengths = np.array([len(s) for s in ids])
     rng = np.random.default_rng(seed)

@@ -263,7 +263,7 @@ def _fit(model, ds, *, epochs, batch_size, learning_rate, weight_decay, seed, pr
     if family == "bert":
         if embeddings is not None:
             raise ValueError("The 'embeddings' parameter does not apply to model='bert' (it has its own pretrained embeddings).")
-        tok = _wordpiece_for(pretrained, sequence_length, kwargs)
+        tok = _wordpiece_for(pretrained, sequence_length)
         kwargs.setdefault("vocab_size", tok.vocab_size)
         seq_len, matrix = None, None
     elif family == "custom":
@@ -348,7 +348,7 @@ def _fit(model, ds, *, epochs, batch_size, learning_rate, weight_decay, seed, pr
     return net, history, info
 
 
-def _wordpiece_for(pretrained, sequence_length, kwargs):
+def _wordpiece_for(pretrained, sequence_length=None):
     from zoo.text import WordPieceTokenizer
 
     if pretrained is None:
