@@ -69,3 +69,22 @@ def test_errors_name_the_argument():
 def test_pad_sequences():
     np.testing.assert_array_equal(pad_sequences([[1, 2, 3], [4]], pad_id=9), [[1, 2, 3], [4, 9, 9]])
     assert pad_sequences([[1]], min_length=5).shape == (1, 5)
+
+
+def test_wordpiece_matches_hugging_face_on_minilm_vocab():
+    import os
+
+    from tests.conftest import SHARED
+
+    folder = os.path.join(SHARED, "pretrained", "all-MiniLM-L6-v2")
+    if not os.path.exists(os.path.join(folder, "tokenizer.json")):
+        pytest.skip("the shared MiniLM checkpoint is not on this machine")
+    tokenizers = pytest.importorskip("tokenizers")
+    hf = tokenizers.Tokenizer.from_file(os.path.join(folder, "tokenizer.json"))
+    hf.no_truncation()
+    hf.no_padding()
+    ours = WordPieceTokenizer.from_vocab_file(os.path.join(folder, "vocab.txt"), sequence_length=512)
+    texts = ["Café crème, naïve \u2014 isn't it?\u200b ok", "a gripping, funny film", "humor\x85it's plain bored",
+             "the rock is destined to be the 21st century's new \" conan \"", "tab\there\x00x  émigré's ½ 東京"]
+    for text in texts:
+        assert ours.ids([text])[0] == hf.encode(text).ids, text

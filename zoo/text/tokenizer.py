@@ -137,6 +137,9 @@ def _is_punctuation(ch: str) -> bool:
 
 def _bert_basic_split(text: str, lowercase: bool) -> list[str]:
     """BERT's BasicTokenizer: clean, lower-case, strip accents, split on spaces and punctuation."""
+    # Control characters go first (U+0085 in latin-1 text is one: removed, not a word break), as in BERT.
+    text = "".join(" " if ch in "\t\n\r" else ch for ch in text
+                   if ch in "\t\n\r" or not (ord(ch) in (0, 0xFFFD) or unicodedata.category(ch) in ("Cc", "Cf")))
     if lowercase:
         text = unicodedata.normalize("NFD", text.lower())
         text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
@@ -144,8 +147,6 @@ def _bert_basic_split(text: str, lowercase: bool) -> list[str]:
     for word in text.split():
         current = []
         for ch in word:
-            if unicodedata.category(ch) in ("Cc", "Cf") or ord(ch) in (0, 0xFFFD):
-                continue
             if _is_punctuation(ch) or 0x4E00 <= ord(ch) <= 0x9FFF:
                 if current:
                     out.append("".join(current))
