@@ -45,6 +45,10 @@ def run(pretrain_epochs=6, epochs=15, target_images=1000, base=None, seed=0, out
         base = str(pre.run_dir / "model.keras")
         result.update(pretrain_epochs=pretrain_epochs, pretrain_wall_s=time.perf_counter() - t,
                       pretrain_source_test_accuracy=pre.metrics["accuracy"], pretrain_run=str(pre.run_dir))
+    else:
+        result["experiment"] = (f"ResNet-20 from {base}, fine-tuned on 1,000 images of {', '.join(TARGET)} "
+                                f"(a base that saw these classes in pretraining is an upper reference, not a "
+                                f"held-out-class transfer)")
     result["base"] = base
     t = time.perf_counter()
     scratch = ic.train(model="resnet20", dataset=target, epochs=epochs, learning_rate=0.1, schedule="onecycle",
