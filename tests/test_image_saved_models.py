@@ -55,7 +55,7 @@ def test_same_probabilities_on_this_backend(name, backend):
 
 def test_lenet5_mnist_full_test_set(shared_data):
     card = json.loads((FOLDER / "lenet5_mnist.json").read_text())
-    metrics = ic.evaluate("lenet5_mnist", "mnist", data_path=shared_data)
+    metrics = ic.evaluate("lenet5_mnist", "mnist", data_path=shared_data, batch_size=2500)
     assert metrics["accuracy"] >= TARGETS["lenet5_mnist"]
     # The card reports what the model really scores (same data, any backend).
     assert metrics["accuracy"] == pytest.approx(card["test_metrics"]["accuracy"], abs=2e-4)
