@@ -35,6 +35,11 @@ def test_models_table(capsys):
     assert "lenet5" in out and "image" in out and "LeCun" in out
 
 
+def test_models_table_suggests_close_names(capsys):
+    assert cli.main(["models", "lenat"]) == 1
+    assert "did you mean: lenet5" in capsys.readouterr().out
+
+
 def test_unknown_application_is_reported_not_raised(capsys):
     assert cli.main(["train", "imag_classification"]) == 2
     assert "Did you mean: image_classification" in capsys.readouterr().err

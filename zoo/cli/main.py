@@ -89,7 +89,13 @@ def cmd_models(args) -> int:
 
     entries = list_entries(args.pattern, task=args.task)
     if not entries:
-        print(f"no models match {args.pattern!r}")
+        import difflib
+
+        from zoo.models import list_models
+
+        close = difflib.get_close_matches(args.pattern, list_models(task=args.task), n=5, cutoff=0.5)
+        hint = f"; did you mean: {', '.join(close)}?" if close else ""
+        print(f"no models match {args.pattern!r}{hint}")
         return 1
     width = max(len(e.name) for e in entries)
     print(f"{'name':<{width}}  {'task':<11}  reference")
