@@ -15,6 +15,7 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import inspect
 import logging
@@ -264,31 +265,29 @@ def _preimport_statsmodels() -> None:
         pass
 
 
-def _run_chunk(model, items):
-    """Fit a chunk of series in a worker: [(uid, y, exog, ds)] -> [(uid, state)]."""
+@contextlib.contextmanager
+def _quiet_worker(model):
+    """What every joblib worker does first: silence libraries and warnings unless ``model.verbose``."""
     quiet_libraries(model.verbose)
     _preimport_statsmodels()
-    out = []
     with warnings.catch_warnings():
         if not model.verbose:
             warnings.simplefilter("ignore")
-        for uid, y, exog, ds in items:
-            extra = {"ds": ds} if model.needs_timestamps else {}
-            out.append((uid, model._fit_one(y, exog, **extra)))
-    return out
+        yield
+
+
+def _run_chunk(model, items):
+    """Fit a chunk of series in a worker: [(uid, y, exog, ds)] -> [(uid, state)]."""
+    with _quiet_worker(model):
+        return [(uid, model._fit_one(y, exog, **({"ds": ds} if model.needs_timestamps else {})))
+                for uid, y, exog, ds in items]
 
 
 def _predict_chunk(model, items, horizon):
     """Forecast a chunk of series in a worker: [(uid, state, y, exog_future, extra)] -> [(uid, values)]."""
-    quiet_libraries(model.verbose)
-    _preimport_statsmodels()
-    out = []
-    with warnings.catch_warnings():
-        if not model.verbose:
-            warnings.simplefilter("ignore")
-        for uid, state, y, exog_future, extra in items:
-            out.append((uid, model._predict_one(state, y, horizon, exog_future, **extra)))
-    return out
+    with _quiet_worker(model):
+        return [(uid, model._predict_one(state, y, horizon, exog_future, **extra))
+                for uid, state, y, exog_future, extra in items]
 
 
 def _parallel(fn, proto, items, n_jobs, *args):
