@@ -53,6 +53,8 @@ def parse_args(argv=None):
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--batch-size", type=int, default=8192)
     p.add_argument("--max-row-updates", type=int, default=None, help="zoo's batch cap (default: the library's)")
+    p.add_argument("--negative-group", type=int, default=None,
+                   help="zoo's consecutive pairs sharing one draw of negatives (default: the library's; 1 is word2vec's)")
     p.add_argument("--backends", default="tensorflow,jax,torch")
     p.add_argument("--gensim-workers", type=int, default=os.cpu_count() or 1)
     p.add_argument("--torch-threads", type=int, default=1,
@@ -79,11 +81,11 @@ def worker(args) -> None:
     from zoo import backend
 
     backend.set_backend(args.backend)
-    from zoo.applications.embeddings import MAX_ROW_UPDATES, fit_word2vec
+    from zoo.applications.embeddings import MAX_ROW_UPDATES, NEGATIVE_GROUP, fit_word2vec
 
     vectors, _, history, stats = fit_word2vec(
         args.corpus, batch_size=args.batch_size, max_row_updates=args.max_row_updates or MAX_ROW_UPDATES,
-        **hyper(args))
+        negative_group=args.negative_group or NEGATIVE_GROUP, **hyper(args))
     vectors.save(args.vectors)
     stats["loss_per_epoch"] = history["loss"]
     print("RESULT " + json.dumps(stats), flush=True)
@@ -156,6 +158,8 @@ def main(argv=None) -> dict:
         cmd += [f"--{k.replace('_', '-')}={getattr(args, k)}" for k in HYPER]
         if args.max_row_updates:
             cmd += ["--max-row-updates", str(args.max_row_updates)]
+        if args.negative_group:
+            cmd += ["--negative-group", str(args.negative_group)]
         env = {**os.environ, "KERAS_BACKEND": name, "TF_CPP_MIN_LOG_LEVEL": "3"}
         if name == "torch" and args.torch_threads:
             env["OMP_NUM_THREADS"] = str(args.torch_threads)

@@ -26,10 +26,10 @@ def _topic_gap(vectors):
     return np.mean(within) - np.mean(across)
 
 
-@pytest.mark.parametrize("model", ["skipgram", "cbow"])
-def test_related_words_end_up_closer(model):
+@pytest.mark.parametrize("model,negative_group", [("skipgram", 1), ("skipgram", 16), ("cbow", 1), ("cbow", 16)])
+def test_related_words_end_up_closer(model, negative_group):
     vectors = embeddings.train_word2vec(_toy_corpus(), model=model, epochs=5, embedding_dim=16, window=3,
-                                        min_count=1, sample=0, batch_size=128)
+                                        min_count=1, sample=0, batch_size=128, negative_group=negative_group)
     assert len(vectors) == 10 and vectors.dim == 16
     assert _topic_gap(vectors) > 0.3, _topic_gap(vectors)
     assert vectors.most_similar("cat", topn=1)[0][0] in ANIMALS
@@ -77,6 +77,8 @@ def test_bad_input_is_a_clear_error(tmp_path):
         embeddings.train_word2vec(["a b"], max_row_updates=0)
     with pytest.raises(ValueError, match="'sample'"):
         embeddings.train_word2vec(["a b"], sample=-1)
+    with pytest.raises(ValueError, match="'batch_size'.*multiple of negative_group.*Got 100; pass 112"):
+        embeddings.train_word2vec(["a b"], batch_size=100, negative_group=16)
     with pytest.raises(ValueError, match="holds no words"):
         embeddings.train_word2vec(["", "  "])
     with pytest.raises(ValueError, match="min_count=5"):

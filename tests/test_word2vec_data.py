@@ -126,3 +126,13 @@ def test_pair_generation_is_vectorised_and_fast():
     centres, _ = wd.skipgram_pairs(ids, sentence_of, 5, rng)
     assert len(centres) > 4 * n
     assert time.perf_counter() - start < 5.0  # a Python loop per pair takes a minute here
+
+
+def test_shared_negatives_repeat_over_each_group():
+    sampler = wd.NegativeSampler(np.array([1000, 300, 100, 10, 1]))
+    positives = np.zeros(10, dtype="int32")
+    negatives = sampler.negatives_for(positives, 3, np.random.default_rng(0), group=4)
+    assert negatives.shape == (10, 3)
+    for start in (0, 4, 8):
+        assert (negatives[start:start + 4] == negatives[start]).all()
+    assert not (negatives[0] == negatives[4]).all() or not (negatives[4] == negatives[8]).all()

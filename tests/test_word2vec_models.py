@@ -110,3 +110,46 @@ def test_row_update_cap_scales_a_frequent_words_gradient():
         moved[cap] = model.get_layer("word_embedding").get_weights()[0] - start
     np.testing.assert_allclose(moved[2][0], moved[None][0] * 0.2, atol=1e-6)
     np.testing.assert_allclose(moved[2][1:], moved[None][1:], atol=1e-6)  # rare words train as before
+
+
+@pytest.mark.parametrize("name", ["word2vec_skipgram", "word2vec_cbow"])
+def test_shared_negatives_match_word2vec_on_repeated_negatives(name, rng, tmp_path):
+    """negative_group=4 reads each group's negatives once and scores them by a matrix product; on
+    candidates whose negatives repeat over each group of 4 rows, its logits and one SGD step
+    equal those of the per-example model (negative_group=1), cap included."""
+    import keras
+
+    from zoo.models import create_model
+    from zoo.models.word2vec import NegativeSamplingLoss
+
+    x = _cbow_batch(rng) if name == "word2vec_cbow" else _skipgram_batch(rng)
+    x["candidates"][:, 1:] = np.repeat(x["candidates"][::4, 1:], 4, axis=0)
+    kwargs = {"window": 2} if name == "word2vec_cbow" else {}
+    weights, logits = {}, {}
+    for group in (1, 4):
+        model = create_model(name, vocab_size=20, embedding_dim=8, num_negatives=3, max_row_updates=3,
+                             negative_group=group, **kwargs)
+        start = np.random.default_rng(1).normal(size=(20, 8)).astype("float32")
+        model.get_layer("word_embedding").set_weights([start])
+        model.get_layer("context_embedding").set_weights([start[::-1].copy()])
+        model.compile(optimizer=keras.optimizers.SGD(0.5), loss=NegativeSamplingLoss())
+        logits[group] = np.asarray(model.predict(x, batch_size=32, verbose=0))
+        model.train_on_batch(x, np.zeros(32, "int8"))
+        weights[group] = [np.asarray(w) for w in model.get_weights()]
+    assert logits[4].shape == (32, 4)
+    np.testing.assert_allclose(logits[4], logits[1], rtol=1e-5, atol=1e-5)
+    for w4, w1 in zip(weights[4], weights[1]):
+        np.testing.assert_allclose(w4, w1, rtol=1e-5, atol=1e-5)
+    path = tmp_path / "grouped.keras"
+    model.save(path)
+    reloaded = keras.saving.load_model(path, compile=False)
+    assert reloaded.get_layer("context_embedding").negative_group == 4
+    np.testing.assert_allclose(np.asarray(reloaded.predict(x, batch_size=32, verbose=0)),
+                               np.asarray(model.predict(x, batch_size=32, verbose=0)), atol=1e-5)
+
+
+def test_negative_group_is_checked():
+    from zoo.models import create_model
+
+    with pytest.raises(ValueError, match="'negative_group'.*Got 0"):
+        create_model("word2vec_skipgram", vocab_size=10, negative_group=0)

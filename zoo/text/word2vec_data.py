@@ -275,8 +275,16 @@ class NegativeSampler:
     def sample(self, shape, rng) -> np.ndarray:
         return self.table[rng.integers(0, len(self.table), size=shape)]
 
-    def negatives_for(self, positives: np.ndarray, k: int, rng) -> np.ndarray:
-        """``(len(positives), k)`` negatives; a draw equal to its row's positive is redrawn (twice at most)."""
+    def negatives_for(self, positives: np.ndarray, k: int, rng, group: int = 1) -> np.ndarray:
+        """``(len(positives), k)`` negatives; a draw equal to its row's positive is redrawn (twice at most).
+
+        ``group=G > 1`` (the models' ``negative_group``): one draw per ``G`` consecutive rows,
+        repeated over them, so a group shares its negatives. A shared draw equal to one of the
+        group's positives is kept (it only scores that word against itself once).
+        """
+        if group > 1:
+            shared = self.sample((-(-len(positives) // group), k), rng)
+            return np.repeat(shared, group, axis=0)[: len(positives)]
         neg = self.sample((len(positives), k), rng)
         for _ in range(2):
             clash = neg == positives[:, None]
