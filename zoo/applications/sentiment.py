@@ -40,13 +40,14 @@ DEFAULTS = {
     "transformer": {"epochs": 8, "batch_size": 64, "learning_rate": 5e-4},
     "rnn": {"epochs": 5, "batch_size": 64, "learning_rate": 2e-3},
     "bert": {"epochs": 2, "batch_size": 32, "learning_rate": 5e-5, "weight_decay": 0.01, "freeze_embeddings": True},
+    "nbsvm": {"epochs": 8, "batch_size": 50, "learning_rate": 3e-3},
 }
 MAX_SEQUENCE_LENGTH = 256
 BUCKET = 8
 
 
 def _family(name: str) -> str:
-    return name if name in ("textcnn", "transformer", "bert") else "rnn"
+    return name if name in ("textcnn", "transformer", "bert", "nbsvm") else "rnn"
 
 
 # ---------------------------------------------------------------------------------------- loading
@@ -275,6 +276,9 @@ def _fit(model, ds, *, epochs, batch_size, learning_rate, weight_decay, seed, pr
         if pretrained is not None:
             raise ValueError(f"The 'pretrained' parameter applies to model='bert' only. Got model={name!r} with pretrained={pretrained!r}; "
                              f"use embeddings= to start {name} from word vectors.")
+        if family == "nbsvm" and embeddings is not None:
+            raise ValueError("The 'embeddings' parameter does not apply to model='nbsvm': it weighs n-grams by their "
+                             "Naive Bayes ratios and has no word vectors. Use model='textcnn' with embeddings=.")
         tok = WordTokenizer.fit(x_tr, max_tokens, min_count)
         seq_len = _sequence_length(tok.ids(x_tr), sequence_length)
         tok.sequence_length = seq_len
@@ -307,6 +311,7 @@ def _fit(model, ds, *, epochs, batch_size, learning_rate, weight_decay, seed, pr
                                                          num_classes=ds.num_classes, **member_kwargs)
             if matrix is not None:
                 _set_embeddings(base, matrix, freeze_embeddings)
+            _adapt_naive_bayes(base, data, y_tr)
         steps = epochs * int(math.ceil(len(x_tr) / batch_size))
         if family == "bert":
             lr = keras.optimizers.schedules.CosineDecay(0.0, max(1, steps - steps // 10), alpha=0.0,
@@ -346,6 +351,15 @@ def _fit(model, ds, *, epochs, batch_size, learning_rate, weight_decay, seed, pr
         val_probs = predict_proba(net, val[0])
         info["val_accuracy"] = float(np.mean(val_probs.argmax(-1) == np.asarray(val[1])))
     return net, history, info
+
+
+def _adapt_naive_bayes(base, token_ids, labels):
+    """NBSVM's log-count ratios are counted on the training split before the weights are fitted."""
+    from zoo.models.nbsvm import NaiveBayesNgrams
+
+    for layer in base.layers:
+        if isinstance(layer, NaiveBayesNgrams):
+            layer.adapt(token_ids, labels)
 
 
 def _wordpiece_for(pretrained, sequence_length=None):

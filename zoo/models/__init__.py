@@ -25,6 +25,7 @@ _MODEL_MODULES = (
     "zoo.models.vgg",
     "zoo.models.resnet",
     "zoo.models.text",
+    "zoo.models.nbsvm",
     "zoo.models.word2vec",
     "zoo.models.forecasters",
 )
