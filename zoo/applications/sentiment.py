@@ -63,7 +63,8 @@ def load_model(model):
     """(keras model, card) for a model object, a ``.keras`` path or a ``saved_models/`` name."""
     import keras
 
-    import zoo.models.text  # noqa: F401  (registers the zoo's custom layers for deserialisation)
+    import zoo.models.nbsvm  # noqa: F401  (these register the zoo's custom layers for deserialisation)
+    import zoo.models.text  # noqa: F401
     from zoo import saved_models
 
     if isinstance(model, keras.Model):
