@@ -2,9 +2,9 @@
 
 Both train on the same tokens with the same hyper-parameters (gensim's defaults: skip-gram,
 100 dimensions, window 5, min_count 5, 5 negatives, sample 1e-3, learning rate 0.025 -> 0.0001,
-5 epochs). zoo trains with its library defaults (batch 8,192, ``max_row_updates`` 160,
-``negative_group`` 8: each run of 8 shuffled pairs shares one draw of negatives;
-``--negative-group 1`` gives word2vec's per-pair draws). Reported:
+5 epochs). zoo trains with its library defaults (batch 8,192, ``max_row_updates`` 160, per-pair
+negatives); ``--negative-group 8`` lets each run of 8 shuffled pairs share one draw of negatives,
+the faster option. Reported:
 
 * words/second: in-vocabulary corpus tokens x epochs / training wall time. For gensim, the time of
   ``Word2Vec.train`` (vocabulary already built); for zoo, everything after the vocabulary: each
