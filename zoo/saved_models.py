@@ -59,6 +59,29 @@ def resolve_path(name_or_path: str | os.PathLike) -> Path:
     )
 
 
+def _register_custom_objects(path: Path) -> None:
+    """Make every class a saved file may name known to Keras before it deserialises the file:
+    the zoo's own layers (importing the model modules registers them) and, only when the file's
+    config names it, KerasHub's (slow to import, and an optional extra)."""
+    import zipfile
+
+    from zoo.models import _import_all
+
+    _import_all()
+    try:
+        with zipfile.ZipFile(path) as zf:
+            needs_hub = b"keras_hub" in zf.read("config.json")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return  # keras.saving.load_model reports a broken file itself
+    if needs_hub:
+        try:
+            import keras_hub  # noqa: F401
+        except ImportError as err:
+            from zoo.errors import missing_extra
+
+            raise missing_extra("keras-hub", "hub") from err
+
+
 def load(model, compile: bool = False):
     """(keras model, card) for a model object, a .keras path or a saved-model name."""
     import keras
@@ -66,6 +89,7 @@ def load(model, compile: bool = False):
     if isinstance(model, keras.Model):
         return model, getattr(model, "_zoo_card", {})
     path = resolve_path(model)
+    _register_custom_objects(path)
     loaded = keras.saving.load_model(path, compile=compile)
     card = read_card(path)
     loaded._zoo_card = card

@@ -345,7 +345,6 @@ def evaluate(model, dataset, batch_size=256, run_dir=None, data_path=None):
     """
     from zoo import saved_models
 
-    _register_custom_objects(model)
     net, _ = saved_models.load(model)
     ds = load_image_dataset(dataset, data_path)
     expected = tuple(net.input_shape[1:])
@@ -357,31 +356,6 @@ def evaluate(model, dataset, batch_size=256, run_dir=None, data_path=None):
     if run_dir is not None:
         runs.plot_confusion_matrix(metrics["confusion_matrix"], ds.class_names, os.path.join(run_dir, "confusion_matrix.png"))
     return metrics
-
-
-def _register_custom_objects(model):
-    """Models fine-tuned from KerasHub presets need keras_hub's classes registered before loading.
-
-    keras_hub is slow to import, so only when the saved file's config names it.
-    """
-    import zipfile
-
-    from zoo import saved_models
-
-    if not isinstance(model, (str, os.PathLike)):
-        return
-    try:
-        with zipfile.ZipFile(saved_models.resolve_path(model)) as zf:
-            needs_hub = b"keras_hub" in zf.read("config.json")
-    except (OSError, KeyError, zipfile.BadZipFile):
-        return  # saved_models.load reports a missing or broken file itself
-    if needs_hub:
-        try:
-            import keras_hub  # noqa: F401
-        except ImportError as err:
-            from zoo.errors import missing_extra
-
-            raise missing_extra("keras-hub", "hub") from err
 
 
 def _load_images(paths, input_shape):
@@ -408,7 +382,6 @@ def predict(model, images_or_paths, top_k=1):
     """
     from zoo import saved_models
 
-    _register_custom_objects(model)
     net, card = saved_models.load(model)
     input_shape = tuple(net.input_shape[1:])
     if isinstance(images_or_paths, (str, os.PathLike)):

@@ -23,7 +23,6 @@ from __future__ import annotations
 import math
 import os
 import time
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -51,28 +50,10 @@ def _family(name: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------- loading
-def _needs_keras_hub(path) -> bool:
-    try:
-        with zipfile.ZipFile(path) as zf:
-            return b"keras_hub" in zf.read("config.json")
-    except (OSError, KeyError, zipfile.BadZipFile):
-        return False
-
-
 def load_model(model):
     """(keras model, card) for a model object, a ``.keras`` path or a ``saved_models/`` name."""
-    import keras
-
-    import zoo.models.nbsvm  # noqa: F401  (these register the zoo's custom layers for deserialisation)
-    import zoo.models.text  # noqa: F401
     from zoo import saved_models
 
-    if isinstance(model, keras.Model):
-        return model, getattr(model, "_zoo_card", {})
-    if _needs_keras_hub(saved_models.resolve_path(model)):
-        from zoo.models.text import _keras_hub
-
-        _keras_hub()
     return saved_models.load(model)
 
 

@@ -103,11 +103,12 @@ class NaiveBayesNgrams(layers.Layer):
                              f"Got values from {labels.min()} to {labels.max()}.")
         if not self.built:
             self.build(token_ids.shape)
-        counts = np.zeros((self.num_features, self.num_classes), dtype="float64")
+        counts = np.zeros(self.num_features * self.num_classes, dtype="float64")
         for start in range(0, len(token_ids), batch_size):
-            grams = ops.convert_to_numpy(self.ngram_ids(token_ids[start:start + batch_size]))
-            rows = np.repeat(labels[start:start + batch_size], grams.shape[1])
-            np.add.at(counts, (grams.ravel(), rows), 1.0)
+            grams = ops.convert_to_numpy(self.ngram_ids(token_ids[start:start + batch_size])).astype("int64")
+            cells = grams * self.num_classes + labels[start:start + batch_size, None]
+            counts += np.bincount(cells.ravel(), minlength=counts.size)
+        counts = counts.reshape(self.num_features, self.num_classes)
         counts[0] = 0.0  # padding and repeats
         total = counts.sum(axis=1, keepdims=True)
         p = alpha + counts
