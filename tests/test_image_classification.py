@@ -107,8 +107,8 @@ def test_augmentation_is_training_only_and_keeps_shapes():
     import keras
 
     x = np.random.default_rng(0).random((4, 32, 32, 3)).astype("float32")
-    aug = ic.augmentation_layers((32, 32, 3), ["flip", "crop", "translate:0.1", "rotate:0.02", "zoom", "contrast",
-                                               "brightness"])
+    aug = ic.augmentation_layers((32, 32, 3), ["flip", "crop", "cutout", "translate:0.1", "rotate:0.02", "zoom",
+                                               "contrast", "brightness"])
     np.testing.assert_allclose(keras.ops.convert_to_numpy(aug(x, training=False)), x, atol=1e-6)
     trained = keras.ops.convert_to_numpy(aug(x, training=True))
     assert trained.shape == x.shape and not np.allclose(trained, x)
@@ -116,6 +116,32 @@ def test_augmentation_is_training_only_and_keeps_shapes():
         ic.augmentation_layers((32, 32, 3), ["mixup"])
     with pytest.raises(ValueError, match="name:factor"):
         ic.augmentation_layers((32, 32, 3), ["rotate:lots"])
+
+
+def _shift(image, dy, dx):
+    out = np.zeros_like(image)
+    h, w = image.shape[:2]
+    src = image[max(0, -dy):h - max(0, dy), max(0, -dx):w - max(0, dx)]
+    out[max(0, dy):max(0, dy) + src.shape[0], max(0, dx):max(0, dx) + src.shape[1]] = src
+    return out
+
+
+def test_crop_is_a_whole_pixel_shift_drawn_per_image_and_cutout_erases_a_square():
+    import keras
+
+    x = np.random.default_rng(1).random((16, 32, 32, 3)).astype("float32")
+    y = keras.ops.convert_to_numpy(ic.augmentation_layers((32, 32, 3), ["crop"])(x, training=True))
+    shifts = []
+    for i in range(len(x)):  # every output is the input padded by 4 pixels and cropped back to 32x32
+        found = [(dy, dx) for dy in range(-4, 5) for dx in range(-4, 5) if np.allclose(_shift(x[i], dy, dx), y[i])]
+        assert found, f"image {i} is not a pad-and-crop of its input"
+        shifts.append(found[0])
+    assert len(set(shifts)) > 1  # not one location for the whole batch (keras.layers.RandomCrop's behaviour)
+    z = keras.ops.convert_to_numpy(ic.augmentation_layers((32, 32, 3), ["cutout"])(x, training=True))
+    erased = (z != x).any(-1)
+    np.testing.assert_allclose(erased.mean((1, 2)), 0.25)  # a 16x16 square in each 32x32 image
+    np.testing.assert_allclose(z[erased], 0.5)
+    assert len({tuple(np.argwhere(e)[0]) for e in erased}) > 1
 
 
 def test_train_checks_arguments():

@@ -54,9 +54,10 @@ def augmentation_layers(input_shape, augment, value_range=(0.0, 1.0)):
 
     ``augment`` is True (flip + pad-and-crop for colour images; translate only for
     single-channel digits, where flips change the class) or a list of names from
-    ``flip``, ``crop``, ``translate``, ``rotate``, ``zoom``, ``contrast``, ``brightness``.
+    ``flip``, ``crop``, ``cutout``, ``translate``, ``rotate``, ``zoom``, ``contrast``, ``brightness``.
     A name may carry a strength, ``"rotate:0.03"`` (fraction of a full turn), ``"translate:0.1"``
-    (fraction of the side), ``"crop:0.125"`` (padding before the random crop), ``"zoom:0.1"``...
+    (fraction of the side), ``"crop:0.125"`` (padding before the random crop), ``"cutout:0.5"``
+    (side of the erased square), ``"zoom:0.1"``...
     ``value_range`` is the pixel range the layers see ((0, 1) after the zoo's rescaling).
     """
     import keras
@@ -84,11 +85,17 @@ def augmentation_layers(input_shape, augment, value_range=(0.0, 1.0)):
 
     layers = {
         "flip": lambda: [keras.layers.RandomFlip("horizontal")],
-        # Pad-and-crop (the CIFAR recipe of He et al.; factor = padding as a fraction of the side).
-        # RandomCrop passes the padded image through at inference, where CenterCrop restores the
-        # original; in training CenterCrop is a no-op.
-        "crop": lambda: [keras.layers.ZeroPadding2D(max(1, round(f("crop", 0.125) * h))),
-                         keras.layers.RandomCrop(h, w), keras.layers.CenterCrop(h, w)],
+        # Pad-and-crop (the CIFAR recipe of He et al.; factor = padding as a fraction of the side),
+        # drawn per image: a whole-pixel shift (nearest neighbour) with zero fill is exactly a crop
+        # of the zero-padded image. keras.layers.RandomCrop would crop every image of a batch at
+        # the same place, which is weaker augmentation.
+        "crop": lambda: [keras.layers.RandomTranslation(f("crop", 0.125), f("crop", 0.125), fill_mode="constant",
+                                                        interpolation="nearest")],
+        # Cutout (DeVries & Taylor 2017): one square per image, side = factor x image side (0.5 is
+        # their 16x16 on CIFAR-10), filled with mid-grey; Keras RandomErasing draws it per image.
+        "cutout": lambda: [keras.layers.RandomErasing(factor=(1.0, 1.0), scale=(f("cutout", 0.5) ** 2,) * 2,
+                                                      fill_value=(value_range[0] + value_range[1]) / 2,
+                                                      value_range=value_range)],
         "translate": lambda: [keras.layers.RandomTranslation(f("translate", 0.125), f("translate", 0.125),
                                                              fill_mode="constant")],
         "rotate": lambda: [keras.layers.RandomRotation(f("rotate", 0.05), fill_mode="constant")],
@@ -190,7 +197,7 @@ def train(
         optimizer: ``"adam"``, ``"adamw"`` or ``"sgd"`` (Nesterov momentum 0.9).
         weight_decay: decoupled weight decay (AdamW / SGD).
         augment: False, True, or a list of names from augmentation_layers
-            (flip, crop, translate, rotate, zoom, contrast, brightness).
+            (flip, crop, cutout, translate, rotate, zoom, contrast, brightness).
         schedule: ``"cosine"``, ``"onecycle"`` or ``"constant"`` (see make_schedule).
         validation_split: fraction of training images held out for validation.
         normalize: standardise per channel with the training set's mean/std (inside the model).
