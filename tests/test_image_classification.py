@@ -116,6 +116,8 @@ def test_augmentation_is_training_only_and_keeps_shapes():
         ic.augmentation_layers((32, 32, 3), ["mixup"])
     with pytest.raises(ValueError, match="name:factor"):
         ic.augmentation_layers((32, 32, 3), ["rotate:lots"])
+    with pytest.raises(ValueError, match="'cutout:2'.*fraction of the image side"):
+        ic.augmentation_layers((32, 32, 3), ["cutout:2"])
 
 
 def _shift(image, dy, dx):

@@ -66,7 +66,6 @@ def augmentation_layers(input_shape, augment, value_range=(0.0, 1.0)):
         augment = ["flip", "crop"] if input_shape[-1] == 3 else ["translate"]
     if isinstance(augment, str):
         augment = [augment]
-    h, w = input_shape[:2]
     if not isinstance(augment, (list, tuple)) or not augment:
         raise ValueError(f"The 'augment' parameter accepts False, True or a non-empty list of augmentation names. "
                          f"Got {augment!r} instead.")
@@ -107,8 +106,10 @@ def augmentation_layers(input_shape, augment, value_range=(0.0, 1.0)):
     if unknown:
         raise ValueError(f"The 'augment' parameter accepts True or a list of {sorted(layers)} "
                          f"(optionally 'name:factor'). Got unknown {unknown}.")
-    if "crop" in names and not (h and w):
-        raise ValueError("The 'crop' augmentation needs a fixed image height and width.")
+    for name, factor in factors.items():
+        if name in ("crop", "cutout") and not 0.0 < factor <= 1.0:
+            raise ValueError(f"The 'augment' entry '{name}:{factor:g}' needs a factor in (0, 1], a fraction of the "
+                             f"image side (e.g. '{name}:{0.125 if name == 'crop' else 0.5}').")
     return keras.Sequential([layer for a in names for layer in layers[a]()], name="augment")
 
 
