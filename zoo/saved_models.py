@@ -74,12 +74,9 @@ def _register_custom_objects(path: Path) -> None:
     except (OSError, KeyError, zipfile.BadZipFile):
         return  # keras.saving.load_model reports a broken file itself
     if needs_hub:
-        try:
-            import keras_hub  # noqa: F401
-        except ImportError as err:
-            from zoo.errors import missing_extra
+        from zoo.models.text import import_keras_hub
 
-            raise missing_extra("keras-hub", "hub") from err
+        import_keras_hub()
 
 
 def load(model, compile: bool = False):

@@ -365,9 +365,9 @@ def _wordpiece_for(pretrained, sequence_length=None):
             lower = json.loads(cfg.read_text()).get("do_lower_case", True)
         return WordPieceTokenizer.from_vocab_file(vocab, lowercase=lower, sequence_length=length)
     # A preset or hf:// handle: KerasHub fetches (or finds in its cache) the vocabulary.
-    from zoo.models.text import _keras_hub
+    from zoo.models.text import import_keras_hub
 
-    hub = _keras_hub()
+    hub = import_keras_hub()
     hub_tok = hub.models.BertTokenizer.from_preset(str(pretrained))
     return WordPieceTokenizer(list(hub_tok.get_vocabulary()), lowercase=bool(getattr(hub_tok, "lowercase", True)),
                               sequence_length=length)

@@ -32,7 +32,7 @@ import numpy as np
 
 from zoo.applications import runs
 from zoo.datasets.images import load_image_dataset
-from zoo.errors import DataNotFoundError, check_int, missing_extra
+from zoo.errors import DataNotFoundError, check_int
 
 APPLICATION = "image_classification"
 
@@ -144,10 +144,9 @@ def _is_hub_preset(base: str) -> bool:
 def _hub_base(preset) -> Base:
     import keras
 
-    try:
-        import keras_hub
-    except ImportError as err:
-        raise missing_extra("keras-hub", "hub") from err
+    from zoo.models.text import import_keras_hub
+
+    keras_hub = import_keras_hub()
     try:
         backbone = keras_hub.models.Backbone.from_preset(preset)
     except Exception as err:

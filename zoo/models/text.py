@@ -244,7 +244,8 @@ def transformer(vocab_size=20000, sequence_length=64, num_classes=2, embedding_d
     return keras.Model(inputs, _head(x, num_classes, dropout, owner), name=name)
 
 
-def _keras_hub():
+def import_keras_hub():
+    """The keras_hub module, or a clear error naming the extra to install (it is optional and slow to import)."""
     try:
         import keras_hub
     except ImportError as err:
@@ -272,7 +273,7 @@ def bert(vocab_size=30522, sequence_length=None, num_classes=2, pretrained=None,
     if pooling not in ("mean", "cls"):
         raise ValueError(f"The 'pooling' parameter of {owner} must be 'mean' or 'cls'. Got {pooling!r} instead.")
     check_int(num_classes, "num_classes", owner, minimum=2)
-    hub = _keras_hub()
+    hub = import_keras_hub()
     if pretrained is not None:
         backbone = hub.models.BertBackbone.from_preset(str(pretrained))
     else:
