@@ -73,6 +73,8 @@ def test_bad_input_is_a_clear_error(tmp_path):
         embeddings.train_word2vec(["a b"], model="glove")
     with pytest.raises(ValueError, match="'epochs'.*Got 0"):
         embeddings.train_word2vec(["a b"], epochs=0)
+    with pytest.raises(ValueError, match="'trainer' parameter.*'adam'"):
+        embeddings.train_word2vec(["a b"], trainer="adam")
     with pytest.raises(ValueError, match="'max_row_updates'.*Got 0"):
         embeddings.train_word2vec(["a b"], max_row_updates=0)
     with pytest.raises(ValueError, match="'sample'"):

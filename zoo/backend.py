@@ -113,6 +113,48 @@ def num_threads() -> int:
     return os.cpu_count() or 1
 
 
+def scatter_add(table, indices, updates):
+    """``table`` with ``updates[i]`` added to row ``indices[i]`` (repeated rows add up).
+
+    A new tensor under jax and tensorflow (XLA updates the rows in place inside a compiled loop);
+    under torch the rows of ``table`` itself are updated (``index_add_``). Only the looked-up rows
+    are touched, where an autodiff gradient of a lookup is a dense ``(vocab, dim)`` tensor.
+    """
+    backend = active_backend()
+    if backend == "jax":
+        return table.at[indices].add(updates)
+    if backend == "torch":
+        return table.index_add_(0, indices.long(), updates)
+    import tensorflow as tf
+
+    return tf.tensor_scatter_nd_add(table, tf.expand_dims(indices, -1), updates)
+
+
+def compile_update(fn):
+    """Compile ``fn(tables, *args) -> (tables, aux)``, a pure update of a tuple of tables.
+
+    jax: ``jax.jit`` with the tables donated, so their buffers are reused; tensorflow:
+    ``tf.function(jit_compile=True)`` (XLA); torch: eager under ``no_grad`` (``scatter_add``
+    updates the tables in place).
+    """
+    backend = active_backend()
+    if backend == "jax":
+        import jax
+
+        return jax.jit(fn, donate_argnums=0)
+    if backend == "torch":
+        import torch
+
+        def eager(*args):
+            with torch.no_grad():
+                return fn(*args)
+
+        return eager
+    import tensorflow as tf
+
+    return tf.function(fn, jit_compile=True, reduce_retracing=True)
+
+
 def import_framework(name: str):
     """Import a framework module by name (for benchmarks and native baselines)."""
     if name not in BACKENDS:

@@ -8,12 +8,14 @@ format, an initialised Keras ``Embedding``); ``train`` does the same and writes 
 Training follows Mikolov et al. (2013) and gensim's defaults: ``min_count`` 5, frequent-word
 subsampling ``1e-3``, a dynamic window of 5, 5 negatives from unigram^0.75, and SGD whose
 learning rate decays linearly from 0.025 to 0.0001. The data of each epoch (new subsampling,
-windows and negatives) is cut with NumPy (``zoo.text.word2vec_data``); Keras runs SGD on large
-batches. The loss is averaged over a batch and the learning rate multiplied by the batch size,
-so each pair moves the vectors as much as one sequential word2vec update would; a frequent word's
-summed step is capped at ``max_row_updates`` updates, without which big batches diverge. One
+windows and negatives) is cut with NumPy (``zoo.text.word2vec_data``) in a thread while the
+previous epoch trains. The default trainer, ``"sparse"`` (``zoo.text.word2vec_sgd``), applies
+word2vec's own update to batches of 1,024 pairs and touches only the rows they use, 128 batches
+per compiled call; ``trainer="keras"`` runs the same SGD through ``Model.fit``, whose dense
+gradients need big batches (8,192) to be affordable. Either way a frequent word's summed step in
+a batch is capped at ``max_row_updates`` updates, without which big batches diverge. One
 departure from word2vec is available as an option, ``negative_group=8``: each run of 8 shuffled
-pairs shares one draw of negatives, 1.6-6x less CPU per epoch for ~0.6 point of downstream accuracy.
+pairs shares one draw of negatives (it saves time only for ``Model.fit``).
 
 Example:
     >>> from zoo.applications.embeddings import train_word2vec
@@ -47,7 +49,13 @@ MAX_ROW_UPDATES = 160  # most summed updates of one word per SGD step, at learni
 # but SST-2 TextCNN accuracy from its vectors fell ~0.6 point below per-pair draws (10 seeds,
 # paired standard error 0.4), so it stays an option (benchmarks/results/word2vec_vs_gensim.json).
 NEGATIVE_GROUP = 1
-STEPS_PER_EXECUTION = 32  # SGD steps per compiled call: Keras' per-step Python overhead, paid once
+# "sparse": word2vec's row-sparse SGD (zoo.text.word2vec_sgd), only the rows a batch uses are
+# read and written, so small batches are cheap: 1,024 pairs per step runs ~3x faster than fit's
+# best setting here and is closer to word2vec's one-pair-at-a-time SGD. "keras": Model.fit, whose
+# dense (vocab, dim) gradients make every step rewrite both tables, so it needs big batches.
+BATCH_SIZES = {"sparse": 1024, "keras": 8192}
+STEPS_PER_EXECUTION = 32  # Model.fit's SGD steps per compiled call: Keras' per-step Python overhead, paid once
+SPARSE_STEPS_PER_CALL = 128  # the sparse trainer's batches per compiled loop (~1 ms of overhead per call)
 PROBE_WORDS = ("good", "bad", "funny", "boring", "movie", "actor", "story", "great")
 
 
@@ -62,13 +70,18 @@ class EmbeddingResult(runs.TrainResult):
 
 
 def _check_args(model, epochs, embedding_dim, window, min_count, negative, sample, learning_rate,
-                min_learning_rate, batch_size, max_row_updates=MAX_ROW_UPDATES, negative_group=NEGATIVE_GROUP):
+                min_learning_rate, batch_size, max_row_updates=MAX_ROW_UPDATES, negative_group=NEGATIVE_GROUP,
+                trainer="sparse"):
+    """Checks every argument and returns ``batch_size`` (the trainer's default when None)."""
     owner = "train_word2vec"
     check_choice(model, MODELS, "model", owner)
+    check_choice(trainer, BATCH_SIZES, "trainer", owner)
+    check_int(negative_group, "negative_group", owner, minimum=1)
+    if batch_size is None:
+        batch_size = -(-BATCH_SIZES[trainer] // negative_group) * negative_group
     for name, value, low in (("epochs", epochs, 1), ("embedding_dim", embedding_dim, 1), ("window", window, 1),
                              ("min_count", min_count, 1), ("negative", negative, 1), ("batch_size", batch_size, 1)):
         check_int(value, name, owner, minimum=low)
-    check_int(negative_group, "negative_group", owner, minimum=1)
     if batch_size % negative_group:
         raise ValueError(f"The 'batch_size' parameter of {owner} must be a multiple of negative_group "
                          f"({negative_group}), so that no group of shared negatives straddles two batches. "
@@ -83,6 +96,7 @@ def _check_args(model, epochs, embedding_dim, window, min_count, negative, sampl
     if not isinstance(min_learning_rate, (int, float)) or not 0 <= min_learning_rate <= learning_rate:
         raise ValueError(f"The 'min_learning_rate' parameter of {owner} must be in [0, learning_rate]. "
                          f"Got {min_learning_rate!r} (learning_rate={learning_rate!r}).")
+    return batch_size
 
 
 class _EpochData:
@@ -121,18 +135,75 @@ def _whole_batches(x, n, batch):
     return x, np.zeros(size, dtype="int8")
 
 
+def _linear_decay(learning_rate, min_learning_rate, total_steps):
+    """word2vec's learning rate for each step of the run: linear from ``learning_rate`` to ``min_learning_rate``."""
+    return np.linspace(learning_rate, min_learning_rate, max(1, total_steps), dtype="float32")
+
+
+def _example_shapes(model, batch, window, negative):
+    if model == "skipgram":
+        return {"word": (batch,), "candidates": (batch, 1 + negative)}
+    return {"context": (batch, 2 * window), "context_mask": (batch, 2 * window), "candidates": (batch, 1 + negative)}
+
+
+def _sparse_fit(trainer, learning_rate, min_learning_rate, batch, steps_per_epoch, epochs):
+    """One epoch of word2vec's row-sparse SGD (``SparseSGD``), SPARSE_STEPS_PER_CALL batches per compiled call."""
+    rates = _linear_decay(learning_rate, min_learning_rate, epochs * steps_per_epoch)
+    done = 0
+
+    def fit_epoch(x, y, epoch):
+        nonlocal done
+        steps = len(y) // batch
+        chunk = {k: v.reshape(steps, batch, *v.shape[1:]) for k, v in x.items()}
+        losses = []
+        for first in range(0, steps, SPARSE_STEPS_PER_CALL):
+            last = min(steps, first + SPARSE_STEPS_PER_CALL)
+            part = {k: v[first:last] for k, v in chunk.items()}
+            losses.append(trainer.run(part, rates[done + first:done + last]) * (last - first))
+        lr = float(rates[min(done, len(rates) - 1)])
+        done += steps
+        return float(np.sum(losses) / steps), lr
+
+    return fit_epoch
+
+
+def _keras_fit(net, learning_rate, min_learning_rate, batch, steps_per_epoch, epochs, jit_compile, verbose):
+    """One epoch of ``Model.fit`` (dense gradients, any Keras optimizer could be used)."""
+    import keras
+
+    from zoo.models.word2vec import NegativeSamplingLoss
+
+    # Linear decay over the whole run, as in word2vec; the batch-mean loss times the batch size
+    # gives each example the step size of one sequential SGD update.
+    schedule = keras.optimizers.schedules.PolynomialDecay(
+        learning_rate * batch, decay_steps=max(1, epochs * steps_per_epoch - 1), end_learning_rate=min_learning_rate * batch,
+        power=1.0)
+    if jit_compile == "auto":
+        # XLA halves the step time of the TensorFlow backend here, and Keras' "auto" leaves it off.
+        jit_compile = True if keras.backend.backend() == "tensorflow" else "auto"
+    net.compile(optimizer=keras.optimizers.SGD(schedule), loss=NegativeSamplingLoss(), jit_compile=jit_compile,
+                steps_per_execution=1 if keras.backend.backend() == "torch"  # Keras' torch trainer allows only 1
+                else min(STEPS_PER_EXECUTION, steps_per_epoch))
+
+    def fit_epoch(x, y, epoch):
+        lr = float(keras.ops.convert_to_numpy(net.optimizer.learning_rate)) / batch
+        hist = net.fit(x, y, batch_size=batch, epochs=epoch + 1, initial_epoch=epoch, shuffle=False, verbose=verbose)
+        return float(hist.history["loss"][-1]), lr
+
+    return fit_epoch
+
+
 def fit_word2vec(corpus, *, model="skipgram", epochs=5, embedding_dim=100, window=5, min_count=5, negative=5,
-                 sample=1e-3, learning_rate=0.025, min_learning_rate=1e-4, batch_size=8192,
+                 sample=1e-3, learning_rate=0.025, min_learning_rate=1e-4, batch_size=None, trainer="sparse",
                  max_row_updates=MAX_ROW_UPDATES, negative_group=NEGATIVE_GROUP, max_vocab_size=None, tokenizer="basic",
                  seed=0, data_path=None, jit_compile="auto", verbose=0):
     """Train Word2Vec; returns ``(vectors, keras_model, history, stats)``. See ``train_word2vec``."""
     import keras
 
     from zoo.models import create_model
-    from zoo.models.word2vec import NegativeSamplingLoss
 
-    _check_args(model, epochs, embedding_dim, window, min_count, negative, sample, learning_rate,
-                min_learning_rate, batch_size, max_row_updates, negative_group)
+    batch_size = _check_args(model, epochs, embedding_dim, window, min_count, negative, sample, learning_rate,
+                             min_learning_rate, batch_size, max_row_updates, negative_group, trainer)
     keras.utils.set_random_seed(seed)
     rng = np.random.default_rng(seed)
     sentences = data.read_corpus(corpus, tokenizer, data_path)
@@ -144,28 +215,34 @@ def fit_word2vec(corpus, *, model="skipgram", epochs=5, embedding_dim=100, windo
                             negative_group)
 
     start = time.perf_counter()
-    x, n = make_epoch()
+    builder_kwargs = {"window": window} if model == "cbow" else {}
+    cap = None if max_row_updates is None else max_row_updates * 0.025 / learning_rate
+    net = create_model(MODELS[model], task="embedding", vocab_size=len(vocab), embedding_dim=embedding_dim,
+                       num_negatives=negative, negative_group=negative_group, **builder_kwargs,
+                       max_row_updates=cap)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as prefetch:
+        first = prefetch.submit(make_epoch)
+        sparse = None
+        if trainer == "sparse":
+            from zoo.text.word2vec_sgd import SparseSGD
+
+            sparse = SparseSGD(net, max_updates=cap)
+            # Compile while the first epoch is cut (both take ~0.3-0.6 s); a corpus too small for
+            # one full batch compiles again at its own batch size.
+            if len(ids) >= 4 * batch_size:
+                sparse.compile(SPARSE_STEPS_PER_CALL, _example_shapes(model, batch_size, window, negative))
+        x, n = first.result()
     batch = min(batch_size, -(-n // negative_group) * negative_group)  # a tiny corpus: one full batch per epoch
     x, y = _whole_batches(x, n, batch)
     steps_per_epoch = len(y) // batch
-    # Linear decay over the whole run, as in word2vec; the batch-mean loss times the batch size
-    # gives each example the step size of one sequential SGD update.
-    schedule = keras.optimizers.schedules.PolynomialDecay(
-        learning_rate * batch, decay_steps=max(1, epochs * steps_per_epoch - 1),
-        end_learning_rate=min_learning_rate * batch, power=1.0)
-    builder_kwargs = {"window": window} if model == "cbow" else {}
-    net = create_model(MODELS[model], task="embedding", vocab_size=len(vocab), embedding_dim=embedding_dim,
-                       num_negatives=negative, negative_group=negative_group, **builder_kwargs,
-                       max_row_updates=None if max_row_updates is None else max_row_updates * 0.025 / learning_rate)
-    if jit_compile == "auto":
-        # XLA halves the step time of the TensorFlow backend here, and Keras' "auto" leaves it off.
-        jit_compile = True if keras.backend.backend() == "tensorflow" else "auto"
-    net.compile(optimizer=keras.optimizers.SGD(schedule), loss=NegativeSamplingLoss(), jit_compile=jit_compile,
-                steps_per_execution=1 if keras.backend.backend() == "torch"  # Keras' torch trainer allows only 1
-                else min(STEPS_PER_EXECUTION, steps_per_epoch))
+    if trainer == "keras":
+        fit_epoch = _keras_fit(net, learning_rate, min_learning_rate, batch, steps_per_epoch, epochs, jit_compile,
+                               verbose)
+    else:
+        fit_epoch = _sparse_fit(sparse, learning_rate, min_learning_rate, batch, steps_per_epoch, epochs)
 
     history = {"loss": [], "learning_rate": [], "examples": []}
-    # The next epoch's examples are cut in a thread while Keras trains on this one (NumPy
+    # The next epoch's examples are cut in a thread while the model trains on this one (NumPy
     # releases the GIL in its array work); the draws stay in order, so runs are reproducible.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as prefetch:
         pending = prefetch.submit(make_epoch) if epochs > 1 else None
@@ -174,10 +251,8 @@ def fit_word2vec(corpus, *, model="skipgram", epochs=5, embedding_dim=100, windo
                 x, n = pending.result()
                 pending = prefetch.submit(make_epoch) if epoch + 1 < epochs else None
                 x, y = _whole_batches(x, n, batch)
-            lr = float(keras.ops.convert_to_numpy(net.optimizer.learning_rate)) / batch
-            hist = net.fit(x, y, batch_size=batch, epochs=epoch + 1, initial_epoch=epoch, shuffle=False,
-                           verbose=verbose)
-            history["loss"].append(float(hist.history["loss"][-1]))
+            loss, lr = fit_epoch(x, y, epoch)
+            history["loss"].append(loss)
             history["learning_rate"].append(lr)
             history["examples"].append(int(n))
             if not np.isfinite(history["loss"][-1]):
@@ -205,6 +280,7 @@ def fit_word2vec(corpus, *, model="skipgram", epochs=5, embedding_dim=100, windo
         "batch_size": batch,
         "max_row_updates": max_row_updates,
         "negative_group": negative_group,
+        "trainer": trainer,
         "backend": keras.backend.backend(),
     }
     vectors.stats = stats
@@ -212,7 +288,7 @@ def fit_word2vec(corpus, *, model="skipgram", epochs=5, embedding_dim=100, windo
 
 
 def train_word2vec(corpus, epochs=5, model="skipgram", embedding_dim=100, window=5, min_count=5, negative=5,
-                   sample=1e-3, learning_rate=0.025, min_learning_rate=1e-4, batch_size=8192,
+                   sample=1e-3, learning_rate=0.025, min_learning_rate=1e-4, batch_size=None, trainer="sparse",
                    max_row_updates=MAX_ROW_UPDATES, negative_group=NEGATIVE_GROUP, max_vocab_size=None,
                    tokenizer="basic", seed=0, data_path=None, jit_compile="auto", verbose=0) -> WordVectors:
     """Train Word2Vec on ``corpus`` and return its word vectors.
@@ -226,7 +302,11 @@ def train_word2vec(corpus, epochs=5, model="skipgram", embedding_dim=100, window
         embedding_dim, window, min_count, negative, sample: word2vec's ``size``, ``window``,
             ``min-count``, ``negative`` and ``sample``.
         learning_rate, min_learning_rate: the linear decay's start and end (per example).
-        batch_size: examples per SGD step; large batches keep the Keras step overhead small.
+        batch_size: examples per SGD step; None: 1,024 for ``trainer="sparse"``, 8,192 for ``"keras"``
+            (whose steps cost a pass over both whole tables, so they must be few).
+        trainer: ``"sparse"`` (default): word2vec's SGD, which reads and updates only the rows a batch
+            uses (``zoo.text.word2vec_sgd``), compiled many steps per call; ``"keras"``: ``Model.fit``
+            with ``keras.optimizers.SGD``, whose gradients are dense ``(vocab, dim)`` tables.
         max_row_updates: a word's gradient in one step is the sum of its updates, where word2vec
             applies them one at a time. A frequent word drawn as a negative hundreds of times in
             a batch would take a step hundreds of times too long and diverge, so each word's
@@ -241,7 +321,8 @@ def train_word2vec(corpus, epochs=5, model="skipgram", embedding_dim=100, window
         max_vocab_size: keep at most this many words (most frequent first).
         tokenizer: ``"basic"`` (the sentiment models' tokeniser), ``"whitespace"`` or a callable.
         seed: seeds subsampling, windows, negatives and initial vectors.
-        jit_compile: passed to ``Model.compile``; ``"auto"`` turns XLA on for TensorFlow.
+        jit_compile: ``trainer="keras"`` only: passed to ``Model.compile``; ``"auto"`` turns XLA on for
+            TensorFlow (the sparse trainer always compiles: XLA for jax and tensorflow, eager torch).
 
     Returns:
         WordVectors, with ``stats`` (vocabulary size, wall time, words/second, final loss).
@@ -253,7 +334,7 @@ def train_word2vec(corpus, epochs=5, model="skipgram", embedding_dim=100, window
     vectors, _, _, _ = fit_word2vec(
         corpus, model=model, epochs=epochs, embedding_dim=embedding_dim, window=window, min_count=min_count,
         negative=negative, sample=sample, learning_rate=learning_rate, min_learning_rate=min_learning_rate,
-        batch_size=batch_size, max_row_updates=max_row_updates, negative_group=negative_group,
+        batch_size=batch_size, trainer=trainer, max_row_updates=max_row_updates, negative_group=negative_group,
         max_vocab_size=max_vocab_size, tokenizer=tokenizer, seed=seed, data_path=data_path, jit_compile=jit_compile,
         verbose=verbose)
     return vectors
@@ -266,7 +347,7 @@ def _corpus_name(corpus) -> str:
 
 
 def train(corpus="sentiment", model="skipgram", epochs=5, embedding_dim=100, window=5, min_count=5, negative=5,
-          sample=1e-3, learning_rate=0.025, min_learning_rate=1e-4, batch_size=8192,
+          sample=1e-3, learning_rate=0.025, min_learning_rate=1e-4, batch_size=None, trainer="sparse",
           max_row_updates=MAX_ROW_UPDATES, negative_group=NEGATIVE_GROUP, max_vocab_size=None, tokenizer="basic",
           seed=0, output_dir=None,
           data_path=None, jit_compile="auto", probe_words=None, vectors_path=None, verbose=0) -> EmbeddingResult:
@@ -284,14 +365,14 @@ def train(corpus="sentiment", model="skipgram", epochs=5, embedding_dim=100, win
     config = {k: v for k, v in locals().items()}
     config["corpus"] = corpus if isinstance(corpus, (str, os.PathLike)) else f"<{len(corpus)} sentences>"
     _check_args(model, epochs, embedding_dim, window, min_count, negative, sample, learning_rate,
-                min_learning_rate, batch_size, max_row_updates, negative_group)
+                min_learning_rate, batch_size, max_row_updates, negative_group, trainer)
     run_dir = runs.make_run_dir(output_dir, APPLICATION, model, _corpus_name(corpus))
     runs.save_config(run_dir, APPLICATION, config)
 
     vectors, net, history, stats = fit_word2vec(
         corpus, model=model, epochs=epochs, embedding_dim=embedding_dim, window=window, min_count=min_count,
         negative=negative, sample=sample, learning_rate=learning_rate, min_learning_rate=min_learning_rate,
-        batch_size=batch_size, max_row_updates=max_row_updates, negative_group=negative_group,
+        batch_size=batch_size, trainer=trainer, max_row_updates=max_row_updates, negative_group=negative_group,
         max_vocab_size=max_vocab_size, tokenizer=tokenizer, seed=seed, data_path=data_path, jit_compile=jit_compile,
         verbose=verbose)
     probes = [w for w in (probe_words or PROBE_WORDS) if w in vectors] or vectors.words[:5]
