@@ -43,15 +43,16 @@ APPLICATION = "embeddings"
 MODELS = {"skipgram": "word2vec_skipgram", "cbow": "word2vec_cbow"}
 MAX_ROW_UPDATES = 160  # most summed updates of one word per SGD step, at learning rate 0.025
 # Consecutive (shuffled, so unrelated) pairs sharing one draw of negatives; 1 is word2vec's own
-# sampling and the default. 8 scores negatives by a matrix product and reads/updates ~2.5x fewer
-# context rows: 1.6x (tf) to 6x (jax) less CPU per epoch, and top-10 overlap with gensim on the
+# sampling and the default. Under trainer="keras", 8 scores negatives by a matrix product and reads/updates
+# ~2.5x fewer context rows: 1.6x (tf) to 6x (jax) less CPU per epoch (the sparse trainer draws the
+# same shared negatives but gains no speed from them), and top-10 overlap with gensim on the
 # sentiment corpus stays on par (jax, seed 1: 1 -> 0.518, 4 -> 0.522, 8 -> 0.522, 16 -> 0.505),
 # but SST-2 TextCNN accuracy from its vectors fell ~0.6 point below per-pair draws (10 seeds,
 # paired standard error 0.4), so it stays an option (benchmarks/results/word2vec_vs_gensim.json).
 NEGATIVE_GROUP = 1
 # "sparse": word2vec's row-sparse SGD (zoo.text.word2vec_sgd), only the rows a batch uses are
-# read and written, so small batches are cheap: 1,024 pairs per step runs ~3x faster than fit's
-# best setting here and is closer to word2vec's one-pair-at-a-time SGD. "keras": Model.fit, whose
+# read and written, so small batches are cheap: 1,024 pairs per step runs 2.3x (tensorflow) to 5.7x
+# (jax) faster than fit's best setting here and is closer to word2vec's one-pair-at-a-time SGD. "keras": Model.fit, whose
 # dense (vocab, dim) gradients make every step rewrite both tables, so it needs big batches.
 BATCH_SIZES = {"sparse": 1024, "keras": 8192}
 STEPS_PER_EXECUTION = 32  # Model.fit's SGD steps per compiled call: Keras' per-step Python overhead, paid once
