@@ -91,6 +91,8 @@ class CappedEmbedding(keras.layers.Embedding):
     thousand-fold step and diverge; capped, it moves at most as far as ``max_updates``
     sequential updates would, and every rarer word trains exactly as before. The scale is
     applied to the ``(vocab, dim)`` table, not to each looked-up vector, so it costs little.
+    Every id given is counted, so CBOW's padded context slots count for the padding id (word 0);
+    ``zoo.text.word2vec_sgd`` counts real context words only.
 
     ``negative_group=G > 1`` (candidate tables only, ids ``(B, 1 + K)`` whose negatives repeat over
     each group of ``G`` consecutive rows): the lookup returns ``(B / G, G + K, D)``, the group's
