@@ -51,9 +51,10 @@ MAX_ROW_UPDATES = 160  # most summed updates of one word per SGD step, at learni
 # paired standard error 0.4), so it stays an option (benchmarks/results/word2vec_vs_gensim.json).
 NEGATIVE_GROUP = 1
 # "sparse": word2vec's row-sparse SGD (zoo.text.word2vec_sgd), only the rows a batch uses are
-# read and written, so small batches are cheap: 1,024 pairs per step runs 2.3x (tensorflow) to 5.7x
-# (jax) faster than fit's best setting here and is closer to word2vec's one-pair-at-a-time SGD. "keras": Model.fit, whose
-# dense (vocab, dim) gradients make every step rewrite both tables, so it needs big batches.
+# read and written, so small batches are cheap: 1,024 pairs per step runs 2.3x (tensorflow) to
+# 5.7x (jax) faster than fit's best setting here and is closer to word2vec's one-pair-at-a-time
+# SGD. "keras": Model.fit, whose dense (vocab, dim) gradients make every step rewrite both
+# tables, so it needs big batches.
 BATCH_SIZES = {"sparse": 1024, "keras": 8192}
 STEPS_PER_EXECUTION = 32  # Model.fit's SGD steps per compiled call: Keras' per-step Python overhead, paid once
 SPARSE_STEPS_PER_CALL = 128  # the sparse trainer's batches per compiled loop (~1 ms of overhead per call)
@@ -148,7 +149,8 @@ def _example_shapes(model, batch, window, negative):
 
 
 def _sparse_fit(trainer, learning_rate, min_learning_rate, batch, steps_per_epoch, epochs):
-    """One epoch of word2vec's row-sparse SGD (``SparseSGD``), SPARSE_STEPS_PER_CALL batches per compiled call."""
+    """``fit_epoch(x, y, epoch) -> (loss, lr)``: one epoch of word2vec's row-sparse SGD (``SparseSGD``),
+    SPARSE_STEPS_PER_CALL batches per compiled call, the learning rate decaying linearly over the run."""
     rates = _linear_decay(learning_rate, min_learning_rate, epochs * steps_per_epoch)
     done = 0
 
@@ -169,7 +171,7 @@ def _sparse_fit(trainer, learning_rate, min_learning_rate, batch, steps_per_epoc
 
 
 def _keras_fit(net, learning_rate, min_learning_rate, batch, steps_per_epoch, epochs, jit_compile, verbose):
-    """One epoch of ``Model.fit`` (dense gradients, any Keras optimizer could be used)."""
+    """``fit_epoch(x, y, epoch) -> (loss, lr)``: one epoch of ``Model.fit`` with SGD (dense gradients)."""
     import keras
 
     from zoo.models.word2vec import NegativeSamplingLoss
@@ -177,8 +179,8 @@ def _keras_fit(net, learning_rate, min_learning_rate, batch, steps_per_epoch, ep
     # Linear decay over the whole run, as in word2vec; the batch-mean loss times the batch size
     # gives each example the step size of one sequential SGD update.
     schedule = keras.optimizers.schedules.PolynomialDecay(
-        learning_rate * batch, decay_steps=max(1, epochs * steps_per_epoch - 1), end_learning_rate=min_learning_rate * batch,
-        power=1.0)
+        learning_rate * batch, decay_steps=max(1, epochs * steps_per_epoch - 1),
+        end_learning_rate=min_learning_rate * batch, power=1.0)
     if jit_compile == "auto":
         # XLA halves the step time of the TensorFlow backend here, and Keras' "auto" leaves it off.
         jit_compile = True if keras.backend.backend() == "tensorflow" else "auto"
@@ -221,6 +223,8 @@ def fit_word2vec(corpus, *, model="skipgram", epochs=5, embedding_dim=100, windo
     net = create_model(MODELS[model], task="embedding", vocab_size=len(vocab), embedding_dim=embedding_dim,
                        num_negatives=negative, negative_group=negative_group, **builder_kwargs,
                        max_row_updates=cap)
+    # Each epoch's examples are cut in a thread while the model trains on the previous one (NumPy
+    # releases the GIL in its array work); the draws stay in order, so runs are reproducible.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as prefetch:
         first = prefetch.submit(make_epoch)
         sparse = None
@@ -233,19 +237,16 @@ def fit_word2vec(corpus, *, model="skipgram", epochs=5, embedding_dim=100, windo
             if len(ids) >= 4 * batch_size:
                 sparse.compile(SPARSE_STEPS_PER_CALL, _example_shapes(model, batch_size, window, negative))
         x, n = first.result()
-    batch = min(batch_size, -(-n // negative_group) * negative_group)  # a tiny corpus: one full batch per epoch
-    x, y = _whole_batches(x, n, batch)
-    steps_per_epoch = len(y) // batch
-    if trainer == "keras":
-        fit_epoch = _keras_fit(net, learning_rate, min_learning_rate, batch, steps_per_epoch, epochs, jit_compile,
-                               verbose)
-    else:
-        fit_epoch = _sparse_fit(sparse, learning_rate, min_learning_rate, batch, steps_per_epoch, epochs)
+        batch = min(batch_size, -(-n // negative_group) * negative_group)  # a tiny corpus: one full batch per epoch
+        x, y = _whole_batches(x, n, batch)
+        steps_per_epoch = len(y) // batch
+        if trainer == "keras":
+            fit_epoch = _keras_fit(net, learning_rate, min_learning_rate, batch, steps_per_epoch, epochs, jit_compile,
+                                   verbose)
+        else:
+            fit_epoch = _sparse_fit(sparse, learning_rate, min_learning_rate, batch, steps_per_epoch, epochs)
 
-    history = {"loss": [], "learning_rate": [], "examples": []}
-    # The next epoch's examples are cut in a thread while the model trains on this one (NumPy
-    # releases the GIL in its array work); the draws stay in order, so runs are reproducible.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as prefetch:
+        history = {"loss": [], "learning_rate": [], "examples": []}
         pending = prefetch.submit(make_epoch) if epochs > 1 else None
         for epoch in range(epochs):
             if epoch:
