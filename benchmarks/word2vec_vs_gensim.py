@@ -8,8 +8,8 @@ pairs, ``max_row_updates`` 160, per-pair negatives); ``--trainer keras`` runs ``
 negatives. Reported:
 
 * words/second: in-vocabulary corpus tokens x epochs / training wall time, the fastest of
-  ``--repeats`` runs for each trainer (this machine's timings vary by +-20% from run to run). For gensim, the time of
-  ``Word2Vec.train`` (vocabulary already built); for zoo, everything after the vocabulary: each
+  ``--repeats`` runs for each trainer (timings on a small shared machine vary a lot from run to
+  run, gensim's two threads most). For gensim, the time of ``Word2Vec.train`` (vocabulary already built); for zoo, everything after the vocabulary: each
   epoch's NumPy data, model building, compilation and ``fit``. zoo runs once per Keras backend,
   each in its own process (Keras fixes its backend at import).
 * neighbour overlap: the share of top-10 cosine neighbours that zoo and gensim agree on, for the

@@ -131,7 +131,7 @@ def scatter_add(table, indices, updates):
 
 
 def compile_update(fn):
-    """Compile ``fn(tables, *args) -> (tables, aux)``, a pure update of a tuple of tables.
+    """Compile ``fn(tables, *args) -> (tables, aux)``, an update of a tuple of tables.
 
     jax: ``jax.jit`` with the tables donated, so their buffers are reused; tensorflow:
     ``tf.function(jit_compile=True)`` (XLA); torch: eager under ``no_grad`` (``scatter_add``
