@@ -9,8 +9,9 @@ negatives. Reported:
 
 * words/second: in-vocabulary corpus tokens x epochs / training wall time, the fastest of
   ``--repeats`` runs for each trainer (timings on a small shared machine vary a lot from run to
-  run, gensim's two threads most). For gensim, the time of ``Word2Vec.train`` (vocabulary already built); for zoo, everything after the vocabulary: each
-  epoch's NumPy data, model building, compilation and ``fit``. zoo runs once per Keras backend,
+  run, gensim's two threads most). For gensim, the time of ``Word2Vec.train`` (vocabulary
+  already built); for zoo, everything after the vocabulary: each epoch's NumPy data, model
+  building, compilation and training. zoo runs once per Keras backend,
   each in its own process (Keras fixes its backend at import).
 * neighbour overlap: the share of top-10 cosine neighbours that zoo and gensim agree on, for the
   words ranked 21-220 by frequency; gensim against gensim with another seed is the ceiling.
