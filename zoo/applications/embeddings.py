@@ -142,12 +142,6 @@ def _linear_decay(learning_rate, min_learning_rate, total_steps):
     return np.linspace(learning_rate, min_learning_rate, max(1, total_steps), dtype="float32")
 
 
-def _example_shapes(model, batch, window, negative):
-    if model == "skipgram":
-        return {"word": (batch,), "candidates": (batch, 1 + negative)}
-    return {"context": (batch, 2 * window), "context_mask": (batch, 2 * window), "candidates": (batch, 1 + negative)}
-
-
 def _sparse_fit(trainer, learning_rate, min_learning_rate, batch, steps_per_epoch, epochs):
     """``fit_epoch(x, y, epoch) -> (loss, lr)``: one epoch of word2vec's row-sparse SGD (``SparseSGD``),
     SPARSE_STEPS_PER_CALL batches per compiled call, the learning rate decaying linearly over the run."""
@@ -235,7 +229,7 @@ def fit_word2vec(corpus, *, model="skipgram", epochs=5, embedding_dim=100, windo
             # Compile while the first epoch is cut (both take ~0.3-0.6 s); a corpus too small for
             # one full batch compiles again at its own batch size.
             if len(ids) >= 4 * batch_size:
-                sparse.compile(SPARSE_STEPS_PER_CALL, _example_shapes(model, batch_size, window, negative))
+                sparse.compile(SPARSE_STEPS_PER_CALL, batch_size)
         x, n = first.result()
         batch = min(batch_size, -(-n // negative_group) * negative_group)  # a tiny corpus: one full batch per epoch
         x, y = _whole_batches(x, n, batch)

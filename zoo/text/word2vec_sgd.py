@@ -43,50 +43,44 @@ class SparseSGD:
     def __init__(self, model, max_updates=None):
         self.words = model.get_layer("word_embedding").embeddings
         self.contexts = model.get_layer("context_embedding").embeddings
-        self.cbow = "context" in model.input
+        # Each input's per-example shape and dtype, for ``compile`` before any data is there.
+        self.inputs = {name: (tuple(t.shape[1:]), t.dtype) for name, t in model.input.items()}
+        self.cbow = "context" in self.inputs
         self.vocab_size, self.dim = self.words.shape
         self.max_updates = None if max_updates is None else float(max_updates)
+        self._chunk_steps = None
         self._compiled = backend.compile_update(self._steps)
 
     def _step(self, tables, inputs, lr):
         words, contexts = tables
         candidates = inputs["candidates"]
         batch, width = ops.shape(candidates)
-        ctx = ops.take(contexts, candidates, axis=0)  # (B, C, D)
         if self.cbow:
             ids, mask = inputs["context"], ops.cast(inputs["context_mask"], words.dtype)
-            total = ops.sum(ops.take(words, ids, axis=0) * ops.expand_dims(mask, -1), axis=1)
-            hidden = total / ops.maximum(ops.sum(mask, axis=1, keepdims=True), 1.0)
-        else:
-            ids = inputs["word"]
-            hidden = ops.take(words, ids, axis=0)  # (B, D)
+        else:  # skip-gram: a "window" of one word, its own vector
+            ids = ops.expand_dims(inputs["word"], 1)
+            mask = ops.ones(ops.shape(ids), dtype=words.dtype)
+        count = ops.maximum(ops.sum(mask, axis=1, keepdims=True), 1.0)
+        hidden = ops.sum(ops.take(words, ids, axis=0) * ops.expand_dims(mask, -1), axis=1) / count  # (B, D)
+        ctx = ops.take(contexts, candidates, axis=0)  # (B, C, D)
         logits = ops.einsum("bd,bcd->bc", hidden, ctx)
         labels = ops.cast(ops.arange(width) == 0, logits.dtype)
         loss = ops.mean(ops.softplus(-logits[:, 0]) + ops.sum(ops.softplus(logits[:, 1:]), axis=-1))
         g = (labels - ops.sigmoid(logits)) * lr  # (B, C)
-        flat_candidates = ops.reshape(candidates, (-1,))
+        d_hidden = ops.einsum("bc,bcd->bd", g, ctx)
+
+        flat_candidates, flat_ids = ops.reshape(candidates, (-1,)), ops.reshape(ids, (-1,))
+        weight = ops.reshape(mask, (-1,))
         g_ctx = g
         if self.max_updates is not None:
             ones = ops.ones_like(flat_candidates, dtype=g.dtype)
-            scale = _row_scale(flat_candidates, ones, self.vocab_size, self.max_updates)
-            g_ctx = g * ops.reshape(scale, (batch, width))
-        d_hidden = ops.einsum("bc,bcd->bd", g, ctx)
+            g_ctx = g * ops.reshape(_row_scale(flat_candidates, ones, self.vocab_size, self.max_updates), (batch, width))
+            weight = weight * _row_scale(flat_ids, weight, self.vocab_size, self.max_updates)
         d_ctx = ops.expand_dims(g_ctx, -1) * ops.expand_dims(hidden, 1)
-        if self.cbow:
-            flat_ids, flat_mask = ops.reshape(ids, (-1,)), ops.reshape(mask, (-1,))
-            weight = flat_mask
-            if self.max_updates is not None:
-                weight = weight * _row_scale(flat_ids, flat_mask, self.vocab_size, self.max_updates)
-            d_words = ops.reshape(ops.expand_dims(d_hidden, 1) * ops.expand_dims(ops.reshape(weight, ops.shape(mask)), -1),
-                                  (-1, self.dim))
-            ids = flat_ids
-        else:
-            d_words = d_hidden
-            if self.max_updates is not None:
-                d_words = d_words * ops.expand_dims(_row_scale(ids, ops.ones_like(ids, dtype=g.dtype), self.vocab_size,
-                                                               self.max_updates), -1)
+        # Every real word of the window takes the full error of the mean (the C tool's CBOW).
+        d_words = ops.expand_dims(d_hidden, 1) * ops.expand_dims(ops.reshape(weight, ops.shape(mask)), -1)
         contexts = backend.scatter_add(contexts, flat_candidates, ops.reshape(d_ctx, (-1, self.dim)))
-        words = backend.scatter_add(words, ids, d_words)
+        words = backend.scatter_add(words, flat_ids, ops.reshape(d_words, (-1, self.dim)))
         return (words, contexts), loss
 
     def _steps(self, tables, chunk, learning_rates, num_steps):
@@ -97,14 +91,13 @@ class SparseSGD:
 
         return ops.fori_loop(0, num_steps, body, (tables, ops.zeros((), dtype=learning_rates.dtype)))
 
-    def compile(self, chunk_steps, example_shapes):
-        """Compile the loop for chunks of ``chunk_steps`` batches, before any data is there.
+    def compile(self, chunk_steps, batch):
+        """Compile the loop for chunks of ``chunk_steps`` batches of ``batch`` examples, before any data is there.
 
-        ``example_shapes`` maps each input name to its ``(batch, ...)`` shape. The loop runs zero
-        steps, so the tables do not change; later ``run`` calls take at most ``chunk_steps`` batches.
+        The loop runs zero steps, so the tables do not change; later ``run`` calls take at most
+        ``chunk_steps`` batches.
         """
-        dtypes = {"context_mask": "float32"}
-        chunk = {k: np.zeros((chunk_steps, *shape), dtypes.get(k, "int32")) for k, shape in example_shapes.items()}
+        chunk = {k: np.zeros((chunk_steps, batch, *shape), dtype) for k, (shape, dtype) in self.inputs.items()}
         self._chunk_steps = chunk_steps
         self._call(chunk, np.zeros(chunk_steps, "float32"), 0)
 
@@ -115,7 +108,7 @@ class SparseSGD:
         loop is traced once. Returns the mean loss of the batches.
         """
         steps = len(learning_rates)
-        if not hasattr(self, "_chunk_steps"):
+        if self._chunk_steps is None:
             self._chunk_steps = steps
         pad = self._chunk_steps - steps
         if pad < 0:
