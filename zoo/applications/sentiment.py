@@ -145,13 +145,19 @@ def _embedding_matrix(embeddings, vocabulary):
     if embeddings is None:
         return None
     if isinstance(embeddings, (str, os.PathLike)):
-        from zoo.text.vectors import load_word2vec_text
+        if "://" in str(embeddings) or Path(embeddings).expanduser().is_dir():
+            from zoo.text.encoder_vectors import EncoderVectors
 
-        embeddings = load_word2vec_text(embeddings)
+            embeddings = EncoderVectors(embeddings)  # a BERT-family checkpoint: distil word vectors from it
+        else:
+            from zoo.text.vectors import load_word2vec_text
+
+            embeddings = load_word2vec_text(embeddings)
     if not hasattr(embeddings, "embedding_matrix"):
         raise TypeError(
-            "The 'embeddings' parameter of sentiment.train must be a path to a word2vec text file or an object "
-            f"with embedding_matrix(vocabulary) -> array (e.g. zoo's Word2Vec). Got {type(embeddings).__name__}."
+            "The 'embeddings' parameter of sentiment.train must be a path to a word2vec text file, a BERT-family "
+            "checkpoint (a Hugging Face folder or an hf:// handle), or an object with embedding_matrix(vocabulary) "
+            f"-> array (e.g. zoo's Word2Vec). Got {type(embeddings).__name__}."
         )
     matrix = np.asarray(embeddings.embedding_matrix(list(vocabulary)), dtype="float32")
     if matrix.ndim != 2 or matrix.shape[0] != len(vocabulary):
@@ -351,26 +357,7 @@ def _wordpiece_for(pretrained, sequence_length=None):
         raise ValueError("model='bert' needs pretrained=: a KerasHub preset name, an hf:// handle or a folder in "
                          "Hugging Face layout (config.json, model.safetensors, vocab.txt), e.g. "
                          "pretrained='../shared/pretrained/all-MiniLM-L6-v2'.")
-    length = sequence_length or 128
-    folder = Path(str(pretrained)).expanduser()
-    if folder.is_dir():
-        vocab = folder / "vocab.txt"
-        if not vocab.exists():
-            raise FileNotFoundError(f"The 'pretrained' folder {folder} has no vocab.txt (Hugging Face BERT layout expected).")
-        lower = True
-        cfg = folder / "tokenizer_config.json"
-        if cfg.exists():
-            import json
-
-            lower = json.loads(cfg.read_text()).get("do_lower_case", True)
-        return WordPieceTokenizer.from_vocab_file(vocab, lowercase=lower, sequence_length=length)
-    # A preset or hf:// handle: KerasHub fetches (or finds in its cache) the vocabulary.
-    from zoo.models.text import import_keras_hub
-
-    hub = import_keras_hub()
-    hub_tok = hub.models.BertTokenizer.from_preset(str(pretrained))
-    return WordPieceTokenizer(list(hub_tok.get_vocabulary()), lowercase=bool(getattr(hub_tok, "lowercase", True)),
-                              sequence_length=length)
+    return WordPieceTokenizer.from_preset(pretrained, sequence_length or 128)
 
 
 def train(
@@ -406,7 +393,9 @@ def train(
         epochs, batch_size, learning_rate, weight_decay: None picks the model family's defaults (``DEFAULTS``).
         pretrained: for ``model="bert"``: a KerasHub preset, ``hf://`` handle or local Hugging Face folder.
         embeddings: word vectors for the embedding layer: an object with
-            ``embedding_matrix(vocabulary) -> (len(vocabulary), dim)`` or a word2vec text-file path.
+            ``embedding_matrix(vocabulary) -> (len(vocabulary), dim)``, a word2vec text-file path, or a
+            BERT-family checkpoint (Hugging Face folder or ``hf://`` handle) to distil word vectors
+            from (``zoo.text.EncoderVectors``).
         freeze_embeddings: keep those vectors fixed (Kim's CNN-static) instead of fine-tuning them; for
             ``bert``, freeze the word-piece table (the default there: a much cheaper step on a CPU).
         sequence_length: pad/truncate to this many tokens (default: the training set's 99th percentile).

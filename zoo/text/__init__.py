@@ -15,10 +15,11 @@ Example:
     [('positive', 0.97)]
 """
 
+from zoo.text.encoder_vectors import EncoderVectors
 from zoo.text.tokenizer import WordPieceTokenizer, WordTokenizer, basic_tokenize, tokenizer_from_config
 from zoo.text.vectors import WordVectors, load_word2vec_text
 
 __all__ = [
-    "WordPieceTokenizer", "WordTokenizer", "WordVectors", "basic_tokenize",
+    "EncoderVectors", "WordPieceTokenizer", "WordTokenizer", "WordVectors", "basic_tokenize",
     "load_word2vec_text", "tokenizer_from_config",
 ]

@@ -190,6 +190,31 @@ class WordPieceTokenizer:
             vocab.pop()
         return cls(vocab, lowercase, sequence_length)
 
+    @classmethod
+    def from_preset(cls, pretrained, sequence_length: int | None = 128) -> "WordPieceTokenizer":
+        """The word-piece vocabulary of a BERT-family checkpoint: a local Hugging Face folder
+        (``vocab.txt``, ``do_lower_case`` from ``tokenizer_config.json``), or a KerasHub preset name /
+        ``hf://`` handle, which KerasHub fetches (or finds in its cache)."""
+        from pathlib import Path
+
+        folder = Path(str(pretrained)).expanduser()
+        if folder.is_dir():
+            vocab = folder / "vocab.txt"
+            if not vocab.exists():
+                raise FileNotFoundError(f"The 'pretrained' folder {folder} has no vocab.txt (Hugging Face BERT layout expected).")
+            lower = True
+            cfg = folder / "tokenizer_config.json"
+            if cfg.exists():
+                import json
+
+                lower = json.loads(cfg.read_text()).get("do_lower_case", True)
+            return cls.from_vocab_file(vocab, lowercase=lower, sequence_length=sequence_length)
+        from zoo.models.text import import_keras_hub
+
+        hub_tok = import_keras_hub().models.BertTokenizer.from_preset(str(pretrained))
+        return cls(list(hub_tok.get_vocabulary()), lowercase=bool(getattr(hub_tok, "lowercase", True)),
+                   sequence_length=sequence_length)
+
     @property
     def vocab_size(self) -> int:
         return len(self.vocabulary)
