@@ -298,3 +298,22 @@ def test_imagenet_download_path_is_kept(tmp_path):
         assert "weights=" in str(err) and "MobileNetV2" in str(err)
     else:
         assert result.model.output_shape == (None, 2)
+
+
+def test_evaluate_with_flip_tta_averages_an_image_and_its_mirror():
+    import keras
+
+    ds = _toy(n=12, shape=(8, 8, 3), classes=2)
+    # A model that sees only the left half of the image: mirroring changes its answer.
+    inputs = keras.Input((8, 8, 3))
+    left = keras.layers.Cropping2D(((0, 0), (0, 4)))(inputs)
+    outputs = keras.layers.Dense(2, activation="softmax")(keras.layers.Flatten()(left))
+    net = keras.Model(inputs, outputs)
+    x = ds.x_test.astype("float32")
+    both = (net.predict(x, verbose=0) + net.predict(x[:, :, ::-1], verbose=0)) / 2
+    expected = float(np.mean(both.argmax(-1) == ds.y_test))
+    metrics = ic.evaluate(net, ds, tta=True)
+    assert metrics["tta"] is True and metrics["accuracy"] == pytest.approx(expected)
+    assert ic.evaluate(net, ds)["tta"] is False
+    with pytest.raises(TypeError, match="'tta'"):
+        ic.evaluate(net, ds, tta="flip")

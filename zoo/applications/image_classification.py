@@ -284,7 +284,8 @@ def publish(run_dir, name, saved_models_dir=None, reference_images=8, notes=None
     and the file's sha256. ``<name>.reference.npz`` holds a few test images and the probabilities
     the model gave on the backend it was trained on, so other backends can be checked against them.
     ``notes`` (free text) and ``target_accuracy`` (the test accuracy aimed at) are recorded on the card, with
-    whether the model meets the target.
+    whether the model meets the target (on single-view accuracy). Models trained with ``"flip"`` also get
+    ``test_accuracy_flip_tta`` (``evaluate(..., tta=True)``).
     """
     from zoo import saved_models
     from zoo.datasets import sha256sum
@@ -328,28 +329,36 @@ def publish(run_dir, name, saved_models_dir=None, reference_images=8, notes=None
         **({"notes": notes} if notes else {}),
         "published": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
     }
+    ds = load_image_dataset(config["dataset"]) if config.get("dataset") in ("mnist", "cifar10", "digits") else None
+    augment = config.get("augment")
+    if augment is True:
+        augment = ["flip"] if (config.get("input_shape") or [0])[-1] == 3 else []
+    names = [str(a).partition(":")[0] for a in ([augment] if isinstance(augment, str) else augment or [])]
+    if ds is not None and "flip" in names:
+        card["test_accuracy_flip_tta"] = evaluate(target, ds, tta=True)["accuracy"]
     runs.write_json(saved_models.card_path(target), card)
-    if reference_images:
+    if reference_images and ds is not None:
         import keras
 
-        ds = load_image_dataset(config["dataset"]) if config.get("dataset") in ("mnist", "cifar10", "digits") else None
-        if ds is not None:
-            net = keras.saving.load_model(target, compile=False)
-            idx = np.linspace(0, len(ds.x_test) - 1, reference_images).astype(int)
-            probs = np.asarray(net.predict(ds.x_test[idx], verbose=0), dtype="float32")
-            np.savez(folder / f"{name}.reference.npz", images=ds.x_test[idx], indices=idx, probabilities=probs,
-                     labels=ds.y_test[idx], backend=np.array(keras.backend.backend()))
+        net = keras.saving.load_model(target, compile=False)
+        idx = np.linspace(0, len(ds.x_test) - 1, reference_images).astype(int)
+        probs = np.asarray(net.predict(ds.x_test[idx], verbose=0), dtype="float32")
+        np.savez(folder / f"{name}.reference.npz", images=ds.x_test[idx], indices=idx, probabilities=probs,
+                 labels=ds.y_test[idx], backend=np.array(keras.backend.backend()))
     return target
 
 
-def evaluate(model, dataset, batch_size=256, run_dir=None, data_path=None):
+def evaluate(model, dataset, batch_size=256, run_dir=None, data_path=None, tta=False):
     """Test-set metrics: accuracy, macro and per-class precision/recall/F1, confusion matrix.
 
     ``model`` may be a Keras model, a ``.keras`` path or a saved-model name; ``dataset`` a name,
     a folder/archive path or an ImageDataset. With ``run_dir``, also writes ``confusion_matrix.png`` there.
+    ``tta=True`` averages the probabilities of each image and its mirror image (flip test-time
+    augmentation, for models trained with ``"flip"``; not for digits or text, which mirroring changes).
 
     Example:
         >>> evaluate("lenet5_mnist", "mnist")["accuracy"]
+        >>> evaluate("resnet20_cifar10", "cifar10", tta=True)["accuracy"]
     """
     from zoo import saved_models
 
@@ -359,8 +368,14 @@ def evaluate(model, dataset, batch_size=256, run_dir=None, data_path=None):
     if tuple(ds.input_shape) != expected:
         raise ValueError(f"The 'dataset' {ds.name} has images of shape {ds.input_shape}, but the model takes {expected}. "
                          f"Pass a dataset with that shape (e.g. load_image_folder(..., image_size=...)).")
+    if not isinstance(tta, bool):
+        raise TypeError(f"The 'tta' parameter of evaluate must be True or False. Got {tta!r}.")
     probs = np.asarray(net.predict(ds.x_test, batch_size=batch_size, verbose=0))
+    if tta:
+        mirrored = np.ascontiguousarray(ds.x_test[:, :, ::-1])  # NHWC: flip the width axis
+        probs = (probs + np.asarray(net.predict(mirrored, batch_size=batch_size, verbose=0))) / 2
     metrics = runs.classification_metrics(ds.y_test, probs.argmax(-1), ds.class_names)
+    metrics["tta"] = tta
     if run_dir is not None:
         runs.plot_confusion_matrix(metrics["confusion_matrix"], ds.class_names, os.path.join(run_dir, "confusion_matrix.png"))
     return metrics
