@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
-SPECIAL = ("[PAD]", "[UNK]")
+from zoo.text.tokenizer import PAD, UNK, WordPieceTokenizer
 
 
 class EncoderVectors:
@@ -58,7 +58,6 @@ class EncoderVectors:
             import keras
 
             from zoo.models import create_model
-            from zoo.text.tokenizer import WordPieceTokenizer
 
             self._tokenizer = WordPieceTokenizer.from_preset(self.pretrained, sequence_length=32)
             net = create_model("bert", task="text", pretrained=self.pretrained, num_classes=2)
@@ -74,7 +73,7 @@ class EncoderVectors:
 
     def _compute(self, words: list[str]) -> np.ndarray:
         encoder, tok = self._load()
-        real = [i for i, w in enumerate(words) if w not in SPECIAL]
+        real = [i for i, w in enumerate(words) if w not in (PAD, UNK)]
         out = np.zeros((len(words), encoder.output.shape[-1]), dtype="float32")
         if not real:
             return out
