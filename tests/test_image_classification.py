@@ -317,3 +317,13 @@ def test_evaluate_with_flip_tta_averages_an_image_and_its_mirror():
     assert ic.evaluate(net, ds)["tta"] is False
     with pytest.raises(TypeError, match="'tta'"):
         ic.evaluate(net, ds, tta="flip")
+
+
+def test_publish_records_flip_tta_accuracy_for_models_trained_with_flips(tmp_path, saved_dir, monkeypatch):
+    ds = _toy(n=24, shape=(8, 8, 3), classes=2, name="cifar10")
+    monkeypatch.setattr(ic, "load_image_dataset", lambda *a, **k: ds)  # stands in for the real CIFAR-10
+    result = ic.train(model="mlp", dataset=ds, epochs=1, batch_size=8, augment=["flip"], validation_split=0.0,
+                      output_dir=tmp_path, verbose=0, model_kwargs={"hidden_units": [8]})
+    ic.publish(result.run_dir, "mlp_toy", reference_images=2)
+    card = json.loads((saved_dir / "mlp_toy.json").read_text())
+    assert card["test_accuracy_flip_tta"] == pytest.approx(ic.evaluate("mlp_toy", ds, tta=True)["accuracy"])

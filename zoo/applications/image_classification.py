@@ -49,6 +49,18 @@ def build_pipeline(base, input_shape, augment=False, mean=None, std=None, name="
     return keras.Model(inputs, outputs, name=name)
 
 
+def augment_list(augment, input_shape):
+    """``augment`` as a list of entries: True is flip + pad-and-crop for colour images, translate for
+    single-channel ones (flipping a digit changes its class); False/None is []; a string is one entry."""
+    if augment is True:
+        return ["flip", "crop"] if input_shape[-1] == 3 else ["translate"]
+    if augment is False or augment is None:
+        return []
+    if isinstance(augment, str):
+        return [augment]
+    return augment if isinstance(augment, (list, tuple)) else None
+
+
 def augmentation_layers(input_shape, augment, value_range=(0.0, 1.0)):
     """Keras preprocessing layers (active only in training) that run on every backend.
 
@@ -62,13 +74,10 @@ def augmentation_layers(input_shape, augment, value_range=(0.0, 1.0)):
     """
     import keras
 
-    if augment is True:
-        augment = ["flip", "crop"] if input_shape[-1] == 3 else ["translate"]
-    if isinstance(augment, str):
-        augment = [augment]
-    if not isinstance(augment, (list, tuple)) or not augment:
+    given, augment = augment, augment_list(augment, input_shape)
+    if not augment:
         raise ValueError(f"The 'augment' parameter accepts False, True or a non-empty list of augmentation names. "
-                         f"Got {augment!r} instead.")
+                         f"Got {given!r} instead.")
     names, factors = [], {}
     for item in augment:
         name, _, factor = str(item).partition(":")
@@ -330,11 +339,8 @@ def publish(run_dir, name, saved_models_dir=None, reference_images=8, notes=None
         "published": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
     }
     ds = load_image_dataset(config["dataset"]) if config.get("dataset") in ("mnist", "cifar10", "digits") else None
-    augment = config.get("augment")
-    if augment is True:
-        augment = ["flip"] if (config.get("input_shape") or [0])[-1] == 3 else []
-    names = [str(a).partition(":")[0] for a in ([augment] if isinstance(augment, str) else augment or [])]
-    if ds is not None and "flip" in names:
+    augment = augment_list(config.get("augment"), config.get("input_shape") or [0]) or []
+    if ds is not None and "flip" in [str(a).partition(":")[0] for a in augment]:
         card["test_accuracy_flip_tta"] = evaluate(target, ds, tta=True)["accuracy"]
     runs.write_json(saved_models.card_path(target), card)
     if reference_images and ds is not None:
