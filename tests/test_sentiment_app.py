@@ -109,6 +109,19 @@ def test_cross_validate_tests_every_example_once(tiny_sst, tmp_path):
         sentiment.cross_validate(dataset=tiny_sst, k=3, nonsense=1)
 
 
+def test_cross_validate_reads_a_vectors_file_once(tiny_sst, tmp_path, monkeypatch):
+    from zoo.text import vectors
+
+    path = tmp_path / "vectors.txt"
+    path.write_text("2 3\ngood 1 2 3\nbad -1 -2 -3\n")
+    reads = []
+    load = vectors.load_word2vec_text
+    monkeypatch.setattr(vectors, "load_word2vec_text", lambda *a, **k: reads.append(a) or load(*a, **k))
+    cv = sentiment.cross_validate(model="textcnn", dataset=tiny_sst, k=2, epochs=1, batch_size=32, output_dir=tmp_path,
+                                  embeddings=str(path), model_kwargs={"num_filters": 4, "filter_sizes": [2]})
+    assert cv["folds_run"] == 2 and len(reads) == 1
+
+
 def test_bad_arguments(tiny_sst, tmp_path):
     with pytest.raises(ValueError, match="epochs"):
         sentiment.train(dataset=tiny_sst, epochs=0, output_dir=tmp_path)

@@ -339,19 +339,31 @@ def publish(run_dir, name, saved_models_dir=None, reference_images=8, notes=None
         "published": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
     }
     ds = load_image_dataset(config["dataset"]) if config.get("dataset") in ("mnist", "cifar10", "digits") else None
-    augment = augment_list(config.get("augment"), config.get("input_shape") or [0]) or []
-    if ds is not None and "flip" in [str(a).partition(":")[0] for a in augment]:
-        card["test_accuracy_flip_tta"] = evaluate(target, ds, tta=True)["accuracy"]
-    runs.write_json(saved_models.card_path(target), card)
-    if reference_images and ds is not None:
+    net = None
+    if ds is not None:
         import keras
 
         net = keras.saving.load_model(target, compile=False)
+    augment = augment_list(config.get("augment"), config.get("input_shape") or [0]) or []
+    if net is not None and "flip" in [str(a).partition(":")[0] for a in augment]:
+        probs = _test_probabilities(net, ds.x_test, tta=True)
+        card["test_accuracy_flip_tta"] = float(np.mean(probs.argmax(-1) == ds.y_test))
+    runs.write_json(saved_models.card_path(target), card)
+    if reference_images and net is not None:
         idx = np.linspace(0, len(ds.x_test) - 1, reference_images).astype(int)
         probs = np.asarray(net.predict(ds.x_test[idx], verbose=0), dtype="float32")
         np.savez(folder / f"{name}.reference.npz", images=ds.x_test[idx], indices=idx, probabilities=probs,
                  labels=ds.y_test[idx], backend=np.array(keras.backend.backend()))
     return target
+
+
+def _test_probabilities(net, images, batch_size=256, tta=False):
+    """Class probabilities; with ``tta``, averaged with those of the mirror images (NHWC: width flipped)."""
+    probs = np.asarray(net.predict(images, batch_size=batch_size, verbose=0))
+    if tta:
+        mirrored = np.ascontiguousarray(images[:, :, ::-1])
+        probs = (probs + np.asarray(net.predict(mirrored, batch_size=batch_size, verbose=0))) / 2
+    return probs
 
 
 def evaluate(model, dataset, batch_size=256, run_dir=None, data_path=None, tta=False):
@@ -376,10 +388,7 @@ def evaluate(model, dataset, batch_size=256, run_dir=None, data_path=None, tta=F
                          f"Pass a dataset with that shape (e.g. load_image_folder(..., image_size=...)).")
     if not isinstance(tta, bool):
         raise TypeError(f"The 'tta' parameter of evaluate must be True or False. Got {tta!r}.")
-    probs = np.asarray(net.predict(ds.x_test, batch_size=batch_size, verbose=0))
-    if tta:
-        mirrored = np.ascontiguousarray(ds.x_test[:, :, ::-1])  # NHWC: flip the width axis
-        probs = (probs + np.asarray(net.predict(mirrored, batch_size=batch_size, verbose=0))) / 2
+    probs = _test_probabilities(net, ds.x_test, batch_size, tta)
     metrics = runs.classification_metrics(ds.y_test, probs.argmax(-1), ds.class_names)
     metrics["tta"] = tta
     if run_dir is not None:

@@ -141,9 +141,12 @@ def predict_proba(model, texts, batch_size: int = 128) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------------------- training
-def _embedding_matrix(embeddings, vocabulary):
-    if embeddings is None:
-        return None
+def _word_vectors(embeddings):
+    """``embeddings`` as an object with ``embedding_matrix``: a path is read (word2vec text file) or
+    wrapped (a BERT-family checkpoint); None and such objects pass through. Resolved once per run, so
+    cross-validation reads a file or loads an encoder once, not once per fold."""
+    if embeddings is None or hasattr(embeddings, "embedding_matrix"):
+        return embeddings
     if isinstance(embeddings, (str, os.PathLike)):
         if "://" in str(embeddings) or Path(embeddings).expanduser().is_dir():
             from zoo.text.encoder_vectors import EncoderVectors
@@ -159,6 +162,13 @@ def _embedding_matrix(embeddings, vocabulary):
             "checkpoint (a Hugging Face folder or an hf:// handle), or an object with embedding_matrix(vocabulary) "
             f"-> array (e.g. zoo's Word2Vec). Got {type(embeddings).__name__}."
         )
+    return embeddings
+
+
+def _embedding_matrix(embeddings, vocabulary):
+    embeddings = _word_vectors(embeddings)
+    if embeddings is None:
+        return None
     matrix = np.asarray(embeddings.embedding_matrix(list(vocabulary)), dtype="float32")
     if matrix.ndim != 2 or matrix.shape[0] != len(vocabulary):
         raise ValueError(f"embeddings.embedding_matrix(vocabulary) must return shape ({len(vocabulary)}, dim). Got {matrix.shape}.")
@@ -587,6 +597,7 @@ def cross_validate(model="textcnn", dataset="mr", k=10, seed=0, folds=None, outp
     runs.save_config(run_dir, APPLICATION, {"function": "cross_validate", "model": name, "dataset": ds.name, "k": k,
                                             "seed": seed, "folds": chosen, **{k_: (v if not hasattr(v, "embedding_matrix") else type(v).__name__)
                                                                                for k_, v in settings.items()}})
+    settings["embeddings"] = _word_vectors(settings["embeddings"])
     rows, start = [], time.perf_counter()
     for f in chosen:
         tr, te = splits[f]

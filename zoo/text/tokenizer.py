@@ -19,6 +19,7 @@ import collections
 import os
 import re
 import unicodedata
+from pathlib import Path
 
 import numpy as np
 
@@ -195,8 +196,6 @@ class WordPieceTokenizer:
         """The word-piece vocabulary of a BERT-family checkpoint: a local Hugging Face folder
         (``vocab.txt``, ``do_lower_case`` from ``tokenizer_config.json``), or a KerasHub preset name /
         ``hf://`` handle, which KerasHub fetches (or finds in its cache)."""
-        from pathlib import Path
-
         folder = Path(str(pretrained)).expanduser()
         if folder.is_dir():
             vocab = folder / "vocab.txt"
