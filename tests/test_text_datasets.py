@@ -34,6 +34,35 @@ def test_label_lines_multiclass_without_test_split(tmp_path):
     assert len(ds.test_texts) == 10 and np.bincount(ds.test_labels).tolist() == [2] * 5
 
 
+def test_one_label_lines_file_is_read_whole(tmp_path):
+    # Kim (2014)'s SUBJ/CR/MPQA come as one 'label sentence' file (subj.all): a path to it, or a folder
+    # holding only it (a README beside it is not data), gives a seeded stratified hold-out.
+    folder = tmp_path / "subj"
+    folder.mkdir()
+    (folder / "subj.all").write_text("\n".join(f"{i % 2} sentence {i}" for i in range(40)) + "\n")
+    (folder / "README.md").write_text("the SUBJ data set\n")
+    a, b = load_text_dataset(folder / "subj.all"), load_text_dataset(folder)
+    assert (len(a.train_texts), len(a.test_texts)) == (36, 4) and a.class_names == ["negative", "positive"]
+    assert a.test_texts == b.test_texts and a.name == "subj" and b.name == "subj"
+    assert np.bincount(a.test_labels).tolist() == [2, 2]
+
+
+def test_split_named_by_a_word_of_the_file_name(tmp_path):
+    for name, label in (("train_5500.label", "DESC:manner"), ("TREC.test.all", "HUM:ind")):
+        (tmp_path / name).write_text(f"{label} how did serfdom develop ?\nLOC:city where is it ?\n")
+    ds = load_text_dataset(tmp_path)
+    assert (len(ds.train_texts), len(ds.test_texts)) == (2, 2)
+    assert ds.class_names == ["DESC:manner", "HUM:ind", "LOC:city"]
+
+
+def test_unnamed_file_beside_split_files_is_a_clear_error(tmp_path):
+    # TREC's own names: train_5500.label and TREC_10.label (the test set). Guessing would be silently wrong.
+    (tmp_path / "train_5500.label").write_text("A one\nB two\n")
+    (tmp_path / "TREC_10.label").write_text("A three\n")
+    with pytest.raises(ValueError, match="TREC_10.label.*not named train/dev/test"):
+        load_text_dataset(tmp_path)
+
+
 def test_label_lines_bad_line_names_the_file(tmp_path):
     (tmp_path / "x.train").write_text("1 fine\nnolabel\n")
     with pytest.raises(ValueError, match="x.train, line 2"):

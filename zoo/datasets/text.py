@@ -4,7 +4,8 @@ Every loader returns a ``TextDataset`` (train / optional dev / test texts with i
 class names). Formats understood, for the named sets and for sets the zoo has never seen:
 
 - ``label sentence`` per line (SST-2's ``stsa.binary.{train,dev,test}``, ``stsa.fine.*``, TREC...):
-  ``load_label_lines(folder_or_prefix)`` finds the ``*train*``/``*dev*``/``*test*`` files.
+  ``load_label_lines(folder_or_prefix)`` finds the ``*train*``/``*dev*``/``*test*`` files; a single
+  file of every example (``subj.all``), or a folder holding only that file, is read whole.
 - one file per class, one sentence per line (MR's ``rt-polarity.{pos,neg}``, SUBJ, CR...):
   ``load_class_files(folder)``; read as UTF-8, falling back to latin-1 per file.
 - a folder layout ``{train,test}/{class}/*.txt`` (IMDB's ``aclImdb``): ``load_text_folders``.
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -137,31 +139,60 @@ def _read_label_file(path) -> tuple[list[str], list[str]]:
     return texts, labels
 
 
+SPLIT_KEYS = (("train", ("train",)), ("dev", ("dev", "valid", "validation", "val")), ("test", ("test",)))
+NOT_DATA = ("readme", "license", "licence", "changelog", "citation")
+
+
+def _data_files(folder: Path) -> list[Path]:
+    """The files of ``folder`` that may hold examples (not hidden, not README/LICENSE-like)."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
+                  and not p.name.lower().startswith(NOT_DATA))
+
+
+def _split_of(path: Path) -> str | None:
+    """'train' / 'dev' / 'test' when a word of the file name says so (``stsa.binary.dev``,
+    ``TREC.train.all``, ``train_5500.label``, ``mydata-test.txt``), else None."""
+    words = {w for w in re.split(r"[^a-z]+", path.name.lower()) if w}
+    for split, keys in SPLIT_KEYS:
+        if words & set(keys):
+            return split
+    return None
+
+
 def _find_split_files(where: Path) -> dict[str, Path]:
     """{'train': ..., 'dev': ..., 'test': ...} for a folder or a common file prefix."""
     if where.is_dir():
-        files = [p for p in where.iterdir() if p.is_file()]
+        files = _data_files(where)
     else:
         files = [p for p in where.parent.glob(where.name + "*") if p.is_file()]
     found = {}
-    for split, keys in (("train", ("train",)), ("dev", ("dev", "valid", "val")), ("test", ("test",))):
-        matches = sorted(p for p in files if any(p.name.lower().endswith(f".{k}") or f".{k}." in p.name.lower()
-                                                or p.stem.lower().endswith(k) for k in keys))
+    for split, _ in SPLIT_KEYS:
+        matches = [p for p in files if _split_of(p) == split]
         if len(matches) > 1:
-            raise ValueError(f"Several {split} files in {where}: {[m.name for m in matches]}; pass one prefix, e.g. {matches[0].with_suffix('')}.")
+            raise ValueError(f"Several {split} files in {where}: {[m.name for m in matches]}; pass one prefix, "
+                             f"e.g. {matches[0].with_suffix('')}.")
         if matches:
             found[split] = matches[0]
+    if where.is_dir() and "train" in found:
+        others = [p.name for p in files if _split_of(p) is None]
+        if others:
+            raise ValueError(f"{where} holds the split files {sorted(p.name for p in found.values())} and also "
+                             f"{others}, not named train/dev/test. Rename the test file so its name says 'test' "
+                             f"(e.g. data.test), move the other files out, or pass the dataset's file prefix.")
     return found
 
 
 def load_label_lines(where: str | os.PathLike, name: str | None = None, test_fraction: float = 0.1,
                      seed: int = 0) -> TextDataset:
-    """``label sentence`` files: a folder (or a path prefix) holding ``*train``, ``*dev``, ``*test``.
+    """``label sentence`` files: a folder (or a path prefix) holding ``*train``, ``*dev``, ``*test``,
+    or one file (a path, or the only file of a folder) with every example, like ``subj.all``.
 
     Without a test file, a seeded stratified ``test_fraction`` of train is held out.
     """
     where = Path(where)
-    files = _find_split_files(where)
+    files = {"train": where} if where.is_file() else _find_split_files(where)
+    if where.is_dir() and not files and len(_data_files(where)) == 1:
+        files = {"train": _data_files(where)[0]}  # one file of every example (SUBJ's subj.all...)
     if "train" not in files:
         raise FileNotFoundError(f"No '*train*' file of '<label> <sentence>' lines found at {where}. "
                                 f"Expected e.g. {where}/data.train, data.dev, data.test.")
@@ -169,7 +200,7 @@ def load_label_lines(where: str | os.PathLike, name: str | None = None, test_fra
     raw_names = _class_names([lab for texts, labels in parts.values() for lab in labels])
     raw_keys = [str(v) for v in sorted({lab for _, labels in parts.values() for lab in labels},
                                        key=lambda v: (not v.lstrip("-").isdigit(), int(v) if v.lstrip("-").isdigit() else 0, v))]
-    name = name or (where.name if where.is_dir() else where.name.rstrip("."))
+    name = name or (where.name if where.is_dir() else where.name.split(".")[0] if where.is_file() else where.name.rstrip("."))
     enc = {split: (texts, _encode(labels, raw_names, raw_keys)) for split, (texts, labels) in parts.items()}
     if "test" not in enc:
         return _from_pool(name, *enc["train"], raw_names, test_fraction, seed)
@@ -186,7 +217,7 @@ def load_class_files(where: str | os.PathLike, files: dict | None = None, name: 
     """
     where = Path(where)
     if files is None:
-        paths = sorted(p for p in where.iterdir() if p.is_file() and not p.name.startswith(".") and p.suffix)
+        paths = [p for p in _data_files(where) if p.suffix]
         files = {p.suffix.lstrip("."): p for p in paths}
     if len(files) < 2:
         raise FileNotFoundError(f"Expected one file per class in {where} (e.g. data.pos, data.neg). Found {sorted(files)}.")
@@ -308,8 +339,10 @@ def load_text_dataset(dataset, path: str | os.PathLike | None = None, **kwargs) 
         return load_csv(p, **kwargs)
     if p.is_dir() and (p / "train").is_dir():
         return load_text_folders(p, **kwargs)
+    if p.is_file():
+        return load_label_lines(p, **kwargs)
     if p.is_dir() or p.parent.is_dir() and any(p.parent.glob(p.name + "*")):
-        if _find_split_files(p).get("train"):
+        if _find_split_files(p).get("train") or p.is_dir() and len(_data_files(p)) == 1:
             return load_label_lines(p, **kwargs)
         if p.is_dir():
             return load_class_files(p, **kwargs)
