@@ -115,6 +115,40 @@ def test_csv_and_tsv(tmp_path):
         load_csv(tmp_path / "r.csv", label_column="stars")
 
 
+def test_glue_style_tsv_folder_scores_dev_when_test_has_no_labels(tmp_path):
+    # GLUE's SST-2: train.tsv and dev.tsv (sentence, label), test.tsv without labels.
+    (tmp_path / "train.tsv").write_text("sentence\tlabel\ngood\t1\nbad\t0\nfine\t1\nugh\t0\n")
+    (tmp_path / "dev.tsv").write_text("sentence\tlabel\nnice\t1\nawful\t0\n")
+    (tmp_path / "test.tsv").write_text("index\tsentence\n0\tsome film\n")
+    ds = load_text_dataset(tmp_path)
+    assert ds.name == tmp_path.name and ds.class_names == ["negative", "positive"]
+    assert ds.train_texts == ["good", "bad", "fine", "ugh"] and ds.test_texts == ["nice", "awful"]
+    assert ds.dev_texts is None
+    with pytest.raises(ValueError, match="test.tsv has no 'label' column"):
+        load_csv(tmp_path / "train.tsv", test_path=tmp_path / "test.tsv")
+
+
+def test_csv_split_files_and_a_lone_csv_in_a_folder(tmp_path):
+    split = tmp_path / "split"
+    split.mkdir()
+    for name, rows in (("train.csv", "good,pos\nbad,neg\n"), ("dev.csv", "ok,pos\n"), ("test.csv", "meh,neg\n")):
+        (split / name).write_text("text,label\n" + rows)
+    ds = load_text_dataset(split)
+    assert (ds.train_texts, ds.dev_texts, ds.test_texts) == (["good", "bad"], ["ok"], ["meh"])
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    (lone / "reviews.csv").write_text("text,label\n" + "".join(f"t{i},{i % 2}\n" for i in range(10)))
+    ds = load_text_dataset(lone, test_fraction=0.2)
+    assert ds.name == "lone" and (len(ds.train_texts), len(ds.test_texts)) == (8, 2)
+
+
+def test_label_lines_train_and_dev_only_scores_dev(tmp_path):
+    (tmp_path / "x.train").write_text("1 good\n0 bad\n")
+    (tmp_path / "x.dev").write_text("1 nice\n")
+    ds = load_text_dataset(tmp_path)
+    assert ds.test_texts == ["nice"] and ds.dev_texts is None
+
+
 def test_splits_and_folds_are_stratified_and_cover_everything():
     labels = np.array([0] * 30 + [1] * 20)
     keep, held = stratified_split(labels, 0.1, seed=3)

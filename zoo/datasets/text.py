@@ -9,7 +9,7 @@ class names). Formats understood, for the named sets and for sets the zoo has ne
 - one file per class, one sentence per line (MR's ``rt-polarity.{pos,neg}``, SUBJ, CR...):
   ``load_class_files(folder)``; read as UTF-8, falling back to latin-1 per file.
 - a folder layout ``{train,test}/{class}/*.txt`` (IMDB's ``aclImdb``): ``load_text_folders``.
-- CSV/TSV with a text and a label column: ``load_csv``.
+- CSV/TSV with a text and a label column: ``load_csv`` (one file, or ``train.csv``/``test.csv``/``dev.csv``).
 
 Sets without a test split (MR and friends) get a seeded, stratified hold-out (``test_fraction``)
 for quick runs; ``kfold_indices`` gives the stratified folds of 10-fold cross-validation.
@@ -139,6 +139,7 @@ def _read_label_file(path) -> tuple[list[str], list[str]]:
     return texts, labels
 
 
+TABLES = (".csv", ".tsv", ".tab")
 SPLIT_KEYS = (("train", ("train",)), ("dev", ("dev", "valid", "validation", "val")), ("test", ("test",)))
 NOT_DATA = ("readme", "license", "licence", "changelog", "citation")
 
@@ -187,7 +188,8 @@ def load_label_lines(where: str | os.PathLike, name: str | None = None, test_fra
     """``label sentence`` files: a folder (or a path prefix) holding ``*train``, ``*dev``, ``*test``,
     or one file (a path, or the only file of a folder) with every example, like ``subj.all``.
 
-    Without a test file, a seeded stratified ``test_fraction`` of train is held out.
+    Without a test file, the dev file is the test split; without either, a seeded stratified
+    ``test_fraction`` of train is held out.
     """
     where = Path(where)
     files = {"train": where} if where.is_file() else _find_split_files(where)
@@ -202,6 +204,8 @@ def load_label_lines(where: str | os.PathLike, name: str | None = None, test_fra
                                        key=lambda v: (not v.lstrip("-").isdigit(), int(v) if v.lstrip("-").isdigit() else 0, v))]
     name = name or (where.name if where.is_dir() else where.name.split(".")[0] if where.is_file() else where.name.rstrip("."))
     enc = {split: (texts, _encode(labels, raw_names, raw_keys)) for split, (texts, labels) in parts.items()}
+    if "test" not in enc and "dev" in enc:  # train + dev only (GLUE-style): the dev file is what gets scored
+        enc["test"] = enc.pop("dev")
     if "test" not in enc:
         return _from_pool(name, *enc["train"], raw_names, test_fraction, seed)
     dev = enc.get("dev", (None, None))
@@ -265,16 +269,19 @@ def load_text_folders(where: str | os.PathLike, name: str | None = None, test_fr
 
 def load_csv(path: str | os.PathLike, text_column: str | int | None = None, label_column: str | int | None = None,
              sep: str | None = None, name: str | None = None, test_fraction: float = 0.1, seed: int = 0,
-             test_path: str | os.PathLike | None = None) -> TextDataset:
-    """A CSV/TSV with a text and a label column (found by name when not given: text/sentence/review...).
+             test_path: str | os.PathLike | None = None, dev_path: str | os.PathLike | None = None) -> TextDataset:
+    """A CSV/TSV with a text and a label column (found by name when not given: text/sentence/review...),
+    with optional ``test_path`` / ``dev_path`` files of the same columns. Without a labelled test file
+    (none, or GLUE's unlabelled ``test.tsv``), the dev file is the test split; without either, a seeded
+    stratified ``test_fraction`` of ``path`` is held out.
 
     Labels may be ints or strings; class names are their sorted distinct values.
     """
     import pandas as pd
 
     path = Path(path)
-    sep = sep or ("\t" if path.suffix.lower() in (".tsv", ".tab") else ",")
-    frames = [pd.read_csv(p, sep=sep, encoding_errors="replace") for p in [path, *([test_path] if test_path else [])]]
+    sep = sep or ("\t" if path.suffix.lower() in TABLES[1:] else ",")
+    frames = [pd.read_csv(p, sep=sep, encoding_errors="replace") for p in [path, test_path, dev_path] if p is not None]
     cols = list(frames[0].columns)
 
     def pick(given, candidates, what):
@@ -292,6 +299,13 @@ def load_csv(path: str | os.PathLike, text_column: str | int | None = None, labe
 
     tcol = pick(text_column, ("text", "sentence", "review", "content", "document", "tweet"), "text_column")
     lcol = pick(label_column, ("label", "labels", "sentiment", "polarity", "class", "target", "y"), "label_column")
+    if test_path is not None and lcol not in frames[1].columns:  # GLUE's test.tsv carries no labels
+        if dev_path is None:
+            raise ValueError(f"{Path(test_path).name} has no {lcol!r} column, so it cannot be scored. Leave test_path "
+                             f"out (a seeded hold-out of {path.name} is used) or pass a labelled file.")
+        frames, test_path, dev_path = [frames[0], frames[2]], dev_path, None
+    elif test_path is None and dev_path is not None:
+        test_path, dev_path = dev_path, None
     frames = [f.dropna(subset=[tcol, lcol]) for f in frames]
     raw = [str(v) for f in frames for v in f[lcol]]
     keys = sorted(set(raw), key=lambda v: (not v.lstrip("-").isdigit(), int(v) if v.lstrip("-").isdigit() else 0, v))
@@ -300,7 +314,8 @@ def load_csv(path: str | os.PathLike, text_column: str | int | None = None, labe
     texts = [[str(t) for t in f[tcol]] for f in frames]
     if test_path is None:
         return _from_pool(name or path.stem, texts[0], encoded[0], class_names, test_fraction, seed)
-    return TextDataset(name or path.stem, texts[0], encoded[0], texts[1], encoded[1], class_names)
+    dev = (texts[2], encoded[2]) if dev_path is not None else (None, None)
+    return TextDataset(name or path.stem, texts[0], encoded[0], texts[1], encoded[1], class_names, *dev)
 
 
 def load_sst2(path: str | os.PathLike | None = None) -> TextDataset:
@@ -335,14 +350,19 @@ def load_text_dataset(dataset, path: str | os.PathLike | None = None, **kwargs) 
     if isinstance(dataset, str) and dataset in LOADERS:
         return LOADERS[dataset](path, **kwargs)
     p = Path(str(dataset)).expanduser()
-    if p.is_file() and p.suffix.lower() in (".csv", ".tsv", ".tab"):
-        return load_csv(p, **kwargs)
+    if p.is_file():
+        return load_csv(p, **kwargs) if p.suffix.lower() in TABLES else load_label_lines(p, **kwargs)
     if p.is_dir() and (p / "train").is_dir():
         return load_text_folders(p, **kwargs)
-    if p.is_file():
-        return load_label_lines(p, **kwargs)
     if p.is_dir() or p.parent.is_dir() and any(p.parent.glob(p.name + "*")):
-        if _find_split_files(p).get("train") or p.is_dir() and len(_data_files(p)) == 1:
+        splits = _find_split_files(p)
+        only = _data_files(p) if p.is_dir() else []
+        if splits.get("train") and splits["train"].suffix.lower() in TABLES:  # train.csv, test.csv (dev.csv)
+            name = kwargs.pop("name", None) or (p.name if p.is_dir() else p.name.rstrip("._-"))
+            return load_csv(splits["train"], test_path=splits.get("test"), dev_path=splits.get("dev"), name=name, **kwargs)
+        if len(only) == 1 and only[0].suffix.lower() in TABLES:
+            return load_csv(only[0], **{"name": p.name, **kwargs})
+        if splits.get("train") or len(only) == 1:
             return load_label_lines(p, **kwargs)
         if p.is_dir():
             return load_class_files(p, **kwargs)
