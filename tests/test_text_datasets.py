@@ -59,7 +59,7 @@ def test_unnamed_file_beside_split_files_is_a_clear_error(tmp_path):
     # TREC's own names: train_5500.label and TREC_10.label (the test set). Guessing would be silently wrong.
     (tmp_path / "train_5500.label").write_text("A one\nB two\n")
     (tmp_path / "TREC_10.label").write_text("A three\n")
-    with pytest.raises(ValueError, match="TREC_10.label.*not named train/dev/test"):
+    with pytest.raises(ValueError, match="no file named 'test'.*TREC_10.label"):
         load_text_dataset(tmp_path)
 
 
@@ -124,7 +124,7 @@ def test_glue_style_tsv_folder_scores_dev_when_test_has_no_labels(tmp_path):
     assert ds.name == tmp_path.name and ds.class_names == ["negative", "positive"]
     assert ds.train_texts == ["good", "bad", "fine", "ugh"] and ds.test_texts == ["nice", "awful"]
     assert ds.dev_texts is None
-    with pytest.raises(ValueError, match="test.tsv has no 'label' column"):
+    with pytest.raises(ValueError, match="test.tsv has no labels in 'label'"):
         load_csv(tmp_path / "train.tsv", test_path=tmp_path / "test.tsv")
 
 
@@ -147,6 +147,69 @@ def test_label_lines_train_and_dev_only_scores_dev(tmp_path):
     (tmp_path / "x.dev").write_text("1 nice\n")
     ds = load_text_dataset(tmp_path)
     assert ds.test_texts == ["nice"] and ds.dev_texts is None
+
+
+def test_headerless_csv_and_placeholder_test_labels(tmp_path):
+    # Zhang et al.'s yelp_review_polarity_csv: no header row, "label","text"; a readme beside it.
+    yelp = tmp_path / "yelp"
+    yelp.mkdir()
+    for name, n in (("train.csv", 12), ("test.csv", 4)):
+        (yelp / name).write_text("".join(f'"{1 + i % 2}","review {i}, it was ok"\n' for i in range(n)))
+    (yelp / "readme.txt").write_text("Yelp reviews polarity\n")
+    ds = load_text_dataset(yelp)
+    assert ds.class_names == ["1", "2"] and ds.train_texts[0] == "review 0, it was ok" and len(ds.test_texts) == 4
+    # A Hugging Face export writes label -1 in test: it is not scored, validation is.
+    hf = tmp_path / "hf"
+    hf.mkdir()
+    (hf / "train.csv").write_text("sentence,label\n" + "".join(f"s{i},{i % 2}\n" for i in range(6)))
+    (hf / "validation.csv").write_text("sentence,label\nv0,0\nv1,1\n")
+    (hf / "test.csv").write_text("sentence,label\nt0,-1\nt1,-1\n")
+    ds = load_text_dataset(hf)
+    assert ds.class_names == ["negative", "positive"] and ds.test_texts == ["v0", "v1"]
+
+
+def test_tsv_sentence_may_start_with_a_quote(tmp_path):
+    (tmp_path / "train.tsv").write_text('sentence\tlabel\n"quoted start of a line\t1\nplain\t0\n')
+    (tmp_path / "dev.tsv").write_text("sentence\tlabel\nok\t1\n")
+    ds = load_text_dataset(tmp_path)
+    assert ds.train_texts == ['"quoted start of a line', "plain"]
+
+
+def test_original_file_names_of_subj_trec_and_kim(tmp_path):
+    subj = tmp_path / "subj"
+    subj.mkdir()
+    (subj / "quote.tok.gt9.5000").write_text("i loved it\nwhat a ride\n")
+    (subj / "plot.tok.gt9.5000").write_text("a man goes home\nthe war ends\n")
+    (subj / "subjdata.README.1.0").write_text("about the data\n")
+    assert load_text_dataset(subj, test_fraction=0.5).class_names == ["plot", "quote"]
+    camel = tmp_path / "camel"
+    camel.mkdir()
+    for name in ("sstTrain.txt", "sstTest.txt"):
+        (camel / name).write_text("1 good\n0 bad\n")
+    (camel / "sst.tar.gz").write_bytes(b"not data")
+    ds = load_text_dataset(camel)
+    assert (len(ds.train_texts), len(ds.test_texts)) == (2, 2)
+    kim = _write_label_lines(tmp_path / "kim")
+    _write_label_lines(kim, prefix="stsa.binary.phrases", n=(9, 0, 0))
+    with pytest.raises(ValueError, match="Several train files.*prefix"):
+        load_text_dataset(kim)
+    assert len(load_text_dataset(kim / "stsa.binary.").train_texts) == 6
+
+
+def test_sentences_without_labels_are_refused(tmp_path):
+    (tmp_path / "rt-polarity.pos").write_text("a fine film\nthe best\n")
+    with pytest.raises(ValueError, match="one class.*Pass the folder"):
+        load_text_dataset(tmp_path / "rt-polarity.pos")
+    words = ["a", "the", "an", "this", "it", "what", "one", "its", "his", "her", "my", "our"]
+    (tmp_path / "plain.txt").write_text("".join(f"{words[i % 12]}{i % 7} film number {i}\n" for i in range(60)))
+    with pytest.raises(ValueError, match="does not read as '<label> <sentence>'"):
+        load_text_dataset(tmp_path / "plain.txt")
+
+
+def test_tiny_classes_still_get_a_test_example():
+    keep, held = stratified_split([0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1], 0.1, seed=0)
+    labels = np.asarray([0, 0, 0] + [1] * 11)
+    assert sorted(labels[held].tolist()) == [0, 1] and len(keep) + len(held) == 14
 
 
 def test_splits_and_folds_are_stratified_and_cover_everything():

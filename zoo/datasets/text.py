@@ -94,7 +94,8 @@ def stratified_split(labels, fraction: float, seed: int = 0) -> tuple[np.ndarray
     held = []
     for c in np.unique(labels):
         idx = rng.permutation(np.flatnonzero(labels == c))
-        held.append(idx[: int(round(fraction * len(idx)))])
+        n = int(round(fraction * len(idx)))
+        held.append(idx[: n if n or len(idx) < 2 else 1])  # a class of 2-4 examples still gets a test example
     held = np.sort(np.concatenate(held))
     keep = np.setdiff1d(np.arange(len(labels)), held)
     return keep, held
@@ -141,19 +142,27 @@ def _read_label_file(path) -> tuple[list[str], list[str]]:
 
 TABLES = (".csv", ".tsv", ".tab")
 SPLIT_KEYS = (("train", ("train",)), ("dev", ("dev", "valid", "validation", "val")), ("test", ("test",)))
-NOT_DATA = ("readme", "license", "licence", "changelog", "citation")
+NOT_DATA_WORDS = ("readme", "license", "licence", "changelog", "citation")
+NOT_DATA_SUFFIXES = (".md", ".pdf", ".html", ".zip", ".gz", ".tgz", ".bz2", ".xz", ".tar", ".7z", ".py", ".json")
 
 
 def _data_files(folder: Path) -> list[Path]:
-    """The files of ``folder`` that may hold examples (not hidden, not README/LICENSE-like)."""
+    """The files of ``folder`` that may hold examples: not hidden, not README/LICENSE-like
+    (``subjdata.README.1.0`` included), not archives or documents."""
     return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
-                  and not p.name.lower().startswith(NOT_DATA))
+                  and not any(w in p.name.lower() for w in NOT_DATA_WORDS)
+                  and p.suffix.lower() not in NOT_DATA_SUFFIXES)
+
+
+def _name_words(name: str) -> set[str]:
+    """Lower-case words of a file name, split at non-letters and camelCase (``sstTrain.txt`` -> sst, train, txt)."""
+    return {w for w in re.split(r"[^a-z]+", re.sub(r"([a-z])([A-Z])", r"\1 \2", name).lower()) if w}
 
 
 def _split_of(path: Path) -> str | None:
     """'train' / 'dev' / 'test' when a word of the file name says so (``stsa.binary.dev``,
-    ``TREC.train.all``, ``train_5500.label``, ``mydata-test.txt``), else None."""
-    words = {w for w in re.split(r"[^a-z]+", path.name.lower()) if w}
+    ``TREC.train.all``, ``train_5500.label``, ``mydata-test.txt``, ``sstTest.txt``), else None."""
+    words = _name_words(path.name)
     for split, keys in SPLIT_KEYS:
         if words & set(keys):
             return split
@@ -162,25 +171,38 @@ def _split_of(path: Path) -> str | None:
 
 def _find_split_files(where: Path) -> dict[str, Path]:
     """{'train': ..., 'dev': ..., 'test': ...} for a folder or a common file prefix."""
-    if where.is_dir():
-        files = _data_files(where)
-    else:
-        files = [p for p in where.parent.glob(where.name + "*") if p.is_file()]
+    prefix = not where.is_dir()
+    files = [p for p in where.parent.glob(where.name + "*") if p.is_file()] if prefix else _data_files(where)
     found = {}
-    for split, _ in SPLIT_KEYS:
-        matches = [p for p in files if _split_of(p) == split]
+    for split, keys in SPLIT_KEYS:
+        matches = sorted(p for p in files if _split_of(p) == split)
+        if len(matches) > 1 and prefix:  # stsa.binary. beside stsa.binary.phrases.*: the exact name wins
+            exact = {where.name.lower() + sep + k for k in keys for sep in ("", ".")}
+            matches = [p for p in matches if p.name.lower() in exact] or matches
         if len(matches) > 1:
-            raise ValueError(f"Several {split} files in {where}: {[m.name for m in matches]}; pass one prefix, "
-                             f"e.g. {matches[0].with_suffix('')}.")
+            low = matches[0].name.lower()
+            hint = matches[0].parent / matches[0].name[:low.index(next(k for k in keys if k in low))]
+            raise ValueError(f"Several {split} files in {where}: {[m.name for m in matches]}; pass the file prefix "
+                             f"of one set instead, e.g. {hint}")
         if matches:
             found[split] = matches[0]
-    if where.is_dir() and "train" in found:
+    if not prefix and "train" in found and "test" not in found:
         others = [p.name for p in files if _split_of(p) is None]
         if others:
-            raise ValueError(f"{where} holds the split files {sorted(p.name for p in found.values())} and also "
-                             f"{others}, not named train/dev/test. Rename the test file so its name says 'test' "
-                             f"(e.g. data.test), move the other files out, or pass the dataset's file prefix.")
+            raise ValueError(f"{where} holds {sorted(p.name for p in found.values())} but no file named 'test', and also "
+                             f"{others}. If one of those is the test set, rename it so its name says 'test' (e.g. "
+                             f"data.test); otherwise move it out of the folder.")
     return found
+
+
+def _check_labels(labels: list[str], path) -> None:
+    """Refuse files whose first words are not labels (plain sentences read as ``label sentence``)."""
+    distinct = sorted(set(labels))
+    if len(distinct) < 2 or (len(labels) >= 50 and len(distinct) > 0.2 * len(labels)):
+        raise ValueError(
+            f"{path} does not read as '<label> <sentence>' lines: the first words give {len(distinct)} distinct "
+            f"label(s) over {len(labels)} lines (e.g. {distinct[:5]}). Sentences without labels belong one file per "
+            f"class in a folder (data.pos, data.neg); a table needs a .csv/.tsv name.")
 
 
 def load_label_lines(where: str | os.PathLike, name: str | None = None, test_fraction: float = 0.1,
@@ -192,6 +214,9 @@ def load_label_lines(where: str | os.PathLike, name: str | None = None, test_fra
     ``test_fraction`` of train is held out.
     """
     where = Path(where)
+    if where.is_file() and where.suffix.lower() in (".pos", ".neg", ".positive", ".negative"):
+        raise ValueError(f"{where} holds the sentences of one class (MR's layout: one file per class). Pass the folder "
+                         f"that holds all the class files: {where.parent}.")
     files = {"train": where} if where.is_file() else _find_split_files(where)
     if where.is_dir() and not files and len(_data_files(where)) == 1:
         files = {"train": _data_files(where)[0]}  # one file of every example (SUBJ's subj.all...)
@@ -199,6 +224,7 @@ def load_label_lines(where: str | os.PathLike, name: str | None = None, test_fra
         raise FileNotFoundError(f"No '*train*' file of '<label> <sentence>' lines found at {where}. "
                                 f"Expected e.g. {where}/data.train, data.dev, data.test.")
     parts = {split: _read_label_file(p) for split, p in files.items()}
+    _check_labels([lab for _, labels in parts.values() for lab in labels], files["train"])
     raw_names = _class_names([lab for texts, labels in parts.values() for lab in labels])
     raw_keys = [str(v) for v in sorted({lab for _, labels in parts.values() for lab in labels},
                                        key=lambda v: (not v.lstrip("-").isdigit(), int(v) if v.lstrip("-").isdigit() else 0, v))]
@@ -222,7 +248,13 @@ def load_class_files(where: str | os.PathLike, files: dict | None = None, name: 
     where = Path(where)
     if files is None:
         paths = [p for p in _data_files(where) if p.suffix]
-        files = {p.suffix.lstrip("."): p for p in paths}
+        keys = [p.suffix.lstrip(".") for p in paths]
+        if len(set(keys)) < len(keys):  # SUBJ: quote.tok.gt9.5000 / plot.tok.gt9.5000 -> quote / plot
+            keys = [p.name.split(".")[0] for p in paths]
+        if len(set(keys)) < len(keys):
+            raise ValueError(f"Cannot tell one class per file in {where}: {[p.name for p in paths]}. Name the files "
+                             f"<set>.<class> (e.g. data.pos, data.neg).")
+        files = dict(zip(keys, paths))
     if len(files) < 2:
         raise FileNotFoundError(f"Expected one file per class in {where} (e.g. data.pos, data.neg). Found {sorted(files)}.")
     polarity = {"neg": "negative", "pos": "positive", "negative": "negative", "positive": "positive"}
@@ -267,26 +299,63 @@ def load_text_folders(where: str | os.PathLike, name: str | None = None, test_fr
     return TextDataset(name or where.name, *train, *read("test"), class_names)
 
 
+TEXT_COLUMNS = ("text", "sentence", "review", "content", "document", "tweet", "comment", "body")
+LABEL_COLUMNS = ("label", "labels", "sentiment", "polarity", "class", "target", "y")
+
+
+def _read_table(path: Path, sep: str, header):
+    """All cells as strings; TSVs unquoted (as GLUE's readers do: a sentence may start with a quote)."""
+    import csv
+
+    import pandas as pd
+
+    quoting = csv.QUOTE_NONE if sep == "\t" else csv.QUOTE_MINIMAL
+    return pd.read_csv(path, sep=sep, header=header, dtype=str, quoting=quoting, encoding_errors="replace")
+
+
+def _guess_columns(frame) -> tuple | None:
+    """(text, label) columns of a header-less table: the label column has few distinct values and
+    repeats its first value (a header cell would occur once); the text column has the longest cells."""
+    n = len(frame)
+    labels = [c for c in frame.columns if frame[c].notna().all() and 2 <= frame[c].nunique() <= max(2, 0.2 * n)
+              and (frame[c] == frame[c].iloc[0]).sum() > 1]
+    if not labels or n < 3:
+        return None
+    label = min(labels, key=lambda c: frame[c].nunique())
+    text = max((c for c in frame.columns if c != label), key=lambda c: frame[c].fillna("").str.len().mean(), default=None)
+    return None if text is None else (text, label)
+
+
 def load_csv(path: str | os.PathLike, text_column: str | int | None = None, label_column: str | int | None = None,
              sep: str | None = None, name: str | None = None, test_fraction: float = 0.1, seed: int = 0,
              test_path: str | os.PathLike | None = None, dev_path: str | os.PathLike | None = None) -> TextDataset:
-    """A CSV/TSV with a text and a label column (found by name when not given: text/sentence/review...),
-    with optional ``test_path`` / ``dev_path`` files of the same columns. Without a labelled test file
-    (none, or GLUE's unlabelled ``test.tsv``), the dev file is the test split; without either, a seeded
-    stratified ``test_fraction`` of ``path`` is held out.
+    """A CSV/TSV with a text and a label column, with optional ``test_path`` / ``dev_path`` files of the same columns.
+
+    Columns are found by header name when not given (text/sentence/review..., label/sentiment/class...);
+    a file without a header row (Zhang et al.'s Yelp/Amazon/AG News CSVs, GLUE's CoLA) is recognised,
+    and there ``text_column``/``label_column`` are column positions. Without a labelled test file (none,
+    GLUE's unlabelled ``test.tsv``, or one whose labels are all a placeholder such as -1) the dev file is
+    the test split; without either, a seeded stratified ``test_fraction`` of ``path`` is held out.
 
     Labels may be ints or strings; class names are their sorted distinct values.
     """
-    import pandas as pd
-
     path = Path(path)
     sep = sep or ("\t" if path.suffix.lower() in TABLES[1:] else ",")
-    frames = [pd.read_csv(p, sep=sep, encoding_errors="replace") for p in [path, test_path, dev_path] if p is not None]
+    paths = [Path(q) for q in (path, test_path, dev_path) if q is not None]
+    frames = [_read_table(q, sep, 0) for q in paths]
+    cols = [str(c).lower() for c in frames[0].columns]
+    named = any(c in TEXT_COLUMNS + LABEL_COLUMNS for c in cols) or isinstance(text_column, str) or isinstance(label_column, str)
+    guess = None
+    if not named:  # no header row we know: read header-less, positions are the column names
+        frames = [_read_table(q, sep, None) for q in paths]
+        guess = _guess_columns(frames[0]) if text_column is None and label_column is None else None
     cols = list(frames[0].columns)
 
-    def pick(given, candidates, what):
+    def pick(given, candidates, what, guessed):
         if given is not None:
             if isinstance(given, int):
+                if not -len(cols) <= given < len(cols):
+                    raise ValueError(f"The '{what}' parameter is column {given}, but {path.name} has {len(cols)} columns.")
                 return cols[given]
             if given not in cols:
                 raise ValueError(f"The '{what}' parameter names column {given!r}, which {path.name} lacks. Columns: {cols}.")
@@ -294,18 +363,29 @@ def load_csv(path: str | os.PathLike, text_column: str | int | None = None, labe
         for c in cols:
             if str(c).lower() in candidates:
                 return c
+        if guessed is not None:
+            return guessed
         raise ValueError(f"Could not tell which column of {path.name} is the {what.split('_')[0]}: columns are {cols}. "
-                         f"Pass {what}='...'.")
+                         f"Pass {what}='<name>' (or a position, e.g. {what}=0, for a file without a header row).")
 
-    tcol = pick(text_column, ("text", "sentence", "review", "content", "document", "tweet"), "text_column")
-    lcol = pick(label_column, ("label", "labels", "sentiment", "polarity", "class", "target", "y"), "label_column")
-    if test_path is not None and lcol not in frames[1].columns:  # GLUE's test.tsv carries no labels
-        if dev_path is None:
-            raise ValueError(f"{Path(test_path).name} has no {lcol!r} column, so it cannot be scored. Leave test_path "
-                             f"out (a seeded hold-out of {path.name} is used) or pass a labelled file.")
-        frames, test_path, dev_path = [frames[0], frames[2]], dev_path, None
-    elif test_path is None and dev_path is not None:
+    tcol = pick(text_column, TEXT_COLUMNS, "text_column", guess and guess[0])
+    lcol = pick(label_column, LABEL_COLUMNS, "label_column", guess and guess[1])
+    train_keys = set(frames[0][lcol].dropna())
+    if test_path is not None:
+        test = frames[1]
+        unlabelled = tcol not in test.columns or lcol not in test.columns or (
+            test[lcol].nunique() == 1 and not set(test[lcol].dropna()) & train_keys)
+        if unlabelled:  # GLUE's test.tsv has no label column; Hugging Face exports write -1 there
+            if dev_path is None:
+                raise ValueError(f"{Path(test_path).name} has no labels in {lcol!r}, so it cannot be scored. Give a "
+                                 f"labelled dev file beside it (dev_path, or dev{path.suffix} in the folder), or load "
+                                 f"{path} alone (a seeded hold-out of it is scored).")
+            frames, test_path, dev_path = [frames[0], frames[2]], dev_path, None
+    elif dev_path is not None:
         test_path, dev_path = dev_path, None
+    for q, f in zip([path, test_path, dev_path], frames):
+        if tcol not in f.columns or lcol not in f.columns:
+            raise ValueError(f"{Path(q).name} lacks the {tcol!r}/{lcol!r} columns of {path.name} (its columns: {list(f.columns)}).")
     frames = [f.dropna(subset=[tcol, lcol]) for f in frames]
     raw = [str(v) for f in frames for v in f[lcol]]
     keys = sorted(set(raw), key=lambda v: (not v.lstrip("-").isdigit(), int(v) if v.lstrip("-").isdigit() else 0, v))
