@@ -123,6 +123,78 @@ def test_folder_errors_are_clear(tmp_path):
         load_image_folder(tmp_path / "empty", color_mode="cmyk")
 
 
+def test_user_layouts_wrappers_split_names_and_macos_litter(tmp_path):
+    import zipfile
+
+    # A wrapper folder beside a README, Train/Valid in any case, macOS litter in a zip: all read as intended.
+    root = tmp_path / "export" / "pets"
+    _write_image_tree(root, classes=("cat", "dog"), per_class=2, splits=("Train", "Valid"))
+    (tmp_path / "export" / "README.txt").write_text("exported from a labelling tool\n")
+    (root / "Train" / "cat" / ".ipynb_checkpoints").mkdir()
+    (root / "Train" / "cat" / ".ipynb_checkpoints" / "0000.png").write_bytes(b"")  # hidden: skipped
+    (root / "Train" / "dog" / "._0000.png").write_bytes(b"\x00\x05\x16\x07")   # AppleDouble: skipped
+    ds = load_image_folder(tmp_path / "export")
+    assert ds.name == "pets" and ds.class_names == ["cat", "dog"]
+    assert (len(ds.x_train), len(ds.x_test)) == (4, 4)
+    archive = tmp_path / "pets.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for f in sorted(root.rglob("*.png")):
+            zf.write(f, f"pets/{f.relative_to(root)}")
+            zf.writestr(f"__MACOSX/pets/{f.relative_to(root).parent}/._{f.name}", b"\x00\x05\x16\x07")
+    assert len(load_image_folder(archive).x_train) == 4
+
+
+def test_image_sizes_depths_orientation_and_bad_files(tmp_path):
+    from PIL import Image
+
+    root = tmp_path / "mixed"
+    _write_image_tree(root, classes=("a", "b"), per_class=3, size=(12, 10), splits=(None,))
+    Image.fromarray(np.zeros((5, 7, 3), np.uint8)).save(root / "a" / "0000.png")  # the first file is small
+    with pytest.warns(UserWarning, match="1 of 6 images differ from the most common size 12x10"):
+        ds = load_image_folder(root, test_split=0.5)
+    assert ds.input_shape == (12, 10, 3)
+    assert load_image_folder(root, image_size=np.int64(6), test_split=0.5).input_shape == (6, 6, 3)
+    deep = tmp_path / "deep"
+    for cls, value in (("a", 40000), ("b", 200)):
+        (deep / cls).mkdir(parents=True)
+        Image.fromarray(np.full((4, 4), value, np.uint16)).save(deep / cls / "x.png")  # 16-bit grey
+        Image.fromarray(np.full((4, 4), value, np.uint16)).save(deep / cls / "y.png")
+    ds = load_image_folder(deep, color_mode="grayscale", test_split=0.5)
+    x = np.concatenate([ds.x_train, ds.x_test])[np.argsort(np.concatenate([ds.y_train, ds.y_test]))]
+    assert x[0].max() == round(40000 * 255 / 65535)  # scaled, not clipped to 255
+    turned = tmp_path / "turned"
+    for cls in ("a", "b"):
+        (turned / cls).mkdir(parents=True)
+        exif = Image.Exif()
+        exif[0x0112] = 6  # a phone photo stored sideways: 20 wide x 10 high, shown 10 wide x 20 high
+        Image.fromarray(np.zeros((10, 20, 3), np.uint8)).save(turned / cls / "p.jpg", exif=exif)
+        Image.fromarray(np.zeros((10, 20, 3), np.uint8)).save(turned / cls / "q.jpg", exif=exif)
+    assert load_image_folder(turned, test_split=0.5).input_shape == (20, 10, 3)
+    (root / "b" / "broken.jpg").write_bytes(b"<html>not an image</html>")
+    with pytest.raises(ValueError, match="Cannot decode the image .*broken.jpg.*Delete it"):
+        load_image_folder(root, test_split=0.5)
+
+
+def test_damaged_downloads_are_named(tmp_path):
+    archive = tmp_path / "cifar-10-python.tar.gz"
+    _write_cifar_pickle_tarball(archive)
+    blob = archive.read_bytes()
+    (tmp_path / "cut.tar.gz").write_bytes(blob[: len(blob) // 2])
+    with pytest.raises(ValueError, match="cut.tar.gz.*damaged or incomplete"):
+        images.load_cifar10_pickles(tmp_path / "cut.tar.gz")
+    with pytest.raises(ValueError, match="cut.tar.gz.*damaged or incomplete"):
+        load_image_folder(tmp_path / "cut.tar.gz")
+    (tmp_path / "mnist.npz").write_text("<html>rate limited</html>")
+    with pytest.raises(ValueError, match="not an mnist.npz.*Download it again"):
+        images.load_mnist(tmp_path / "mnist.npz")
+    np.savez(tmp_path / "float.npz", x_train=np.zeros((2, 28, 28), "float32"), y_train=np.zeros(2),
+             x_test=np.zeros((1, 28, 28), "uint8"), y_test=np.zeros(1))
+    with pytest.raises(ValueError, match="x_train must be uint8 images"):
+        images.load_mnist(tmp_path / "float.npz")
+    with pytest.raises(FileNotFoundError, match="'dataset' parameter names the path .*nope"):
+        load_image_dataset(str(tmp_path / "nope"))
+
+
 def test_archive_with_escaping_member_is_refused(tmp_path):
     archive = tmp_path / "evil.tar.gz"
     with tarfile.open(archive, "w:gz") as tf:

@@ -27,7 +27,9 @@ import hashlib
 import os
 import pickle
 import tarfile
+import warnings
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -105,11 +107,22 @@ class ImageDataset:
 def load_mnist(path: str | os.PathLike | None = None) -> ImageDataset:
     """MNIST from a ``mnist.npz`` (keras.datasets layout), found via the data root."""
     file = locate("mnist", path)
-    with np.load(file) as data:
+    try:
+        data = np.load(file)
+    except (OSError, ValueError, zipfile.BadZipFile):
+        raise ValueError(f"{file} is not an mnist.npz (a NumPy .npz archive of x_train, y_train, x_test, y_test). "
+                         f"Download it again.") from None
+    with data:
+        if not hasattr(data, "files"):
+            raise ValueError(f"{file} is a single NumPy array, not an mnist.npz with x_train, y_train, x_test, y_test.")
         missing = {"x_train", "y_train", "x_test", "y_test"} - set(data.files)
         if missing:
             raise ValueError(f"{file} is not an mnist.npz: it lacks arrays {sorted(missing)}.")
         x_train, y_train, x_test, y_test = (data[k] for k in ("x_train", "y_train", "x_test", "y_test"))
+    for key, x, y in (("x_train", x_train, y_train), ("x_test", x_test, y_test)):
+        if x.dtype != np.uint8 or x.ndim != 3 or len(x) != len(y):
+            raise ValueError(f"{file}: {key} must be uint8 images (N, height, width) with one label each; got "
+                             f"{x.dtype} {x.shape} with {len(y)} labels.")
     return ImageDataset("mnist", x_train[..., None], y_train.astype("int64"), x_test[..., None],
                         y_test.astype("int64"), MNIST_CLASSES)
 
@@ -127,13 +140,22 @@ def _read_pickle_batch(file) -> tuple[np.ndarray, np.ndarray]:
     return x, np.asarray(labels, dtype="int64")
 
 
-def _cifar_from_pickles(read, names) -> ImageDataset:
+def _cifar_from_pickles(read, names, where="") -> ImageDataset:
     """``read(member)`` returns a binary file for a member name of ``cifar-10-batches-py``."""
-    train = [_read_pickle_batch(read(f"data_batch_{i}")) for i in range(1, 6) if f"data_batch_{i}" in names]
-    if not train or "test_batch" not in names:
-        raise ValueError("A CIFAR-10 pickle folder must hold data_batch_1..5 and test_batch. "
-                         f"Found: {sorted(names)}.")
-    x_test, y_test = _read_pickle_batch(read("test_batch"))
+    needed = [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]
+    missing = [n for n in needed if n not in names]
+    if missing:
+        raise ValueError(f"A CIFAR-10 pickle folder must hold data_batch_1..5 and test_batch; {where} lacks "
+                         f"{missing} (found: {sorted(names)}). Download cifar-10-python.tar.gz again.")
+
+    def batch(member):
+        try:
+            return _read_pickle_batch(read(member))
+        except (pickle.UnpicklingError, EOFError, ValueError) as err:
+            raise ValueError(f"{where}: the CIFAR-10 batch {member} is damaged ({err}). Download it again.") from None
+
+    train = [batch(f"data_batch_{i}") for i in range(1, 6)]
+    x_test, y_test = batch("test_batch")
     class_names = CIFAR10_CLASSES
     if "batches.meta" in names:
         meta = pickle.load(read("batches.meta"), encoding="bytes")
@@ -152,10 +174,13 @@ def load_cifar10_pickles(path: str | os.PathLike) -> ImageDataset:
     path = Path(path)
     if path.is_dir():
         names = {p.name for p in path.iterdir()}
-        return _cifar_from_pickles(lambda n: open(path / n, "rb"), names)
-    with tarfile.open(path) as tf:
-        members = {Path(m.name).name: m for m in tf.getmembers() if m.isfile()}
-        return _cifar_from_pickles(lambda n: tf.extractfile(members[n]), set(members))
+        return _cifar_from_pickles(lambda n: open(path / n, "rb"), names, path)
+    try:
+        with tarfile.open(path) as tf:
+            members = {Path(m.name).name: m for m in tf.getmembers() if m.isfile()}
+            return _cifar_from_pickles(lambda n: tf.extractfile(members[n]), set(members), path)
+    except (tarfile.TarError, EOFError, OSError) as err:
+        raise ValueError(f"Cannot read {path}: {err}. The archive is damaged or incomplete: download it again.") from None
 
 
 def _is_pickle_archive(path: Path) -> bool:
@@ -209,32 +234,66 @@ def extract_once(archive: str | os.PathLike) -> Path:
     dest = root.cache_dir() / "extracted" / f"{_stem(archive)}-{_archive_key(archive)}"
     done = dest / ".complete"
     if not done.exists():
-        safe_extract(archive, dest)
+        try:
+            safe_extract(archive, dest)
+        except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError) as err:
+            raise ValueError(f"Cannot extract {archive}: {err}. The archive is damaged or incomplete: "
+                             f"download or pack it again.") from None
         done.touch()
     return dest
 
 
+TRAIN_DIRS = ("train", "training")
+TEST_DIRS = ("test", "testing")
+VAL_DIRS = ("val", "valid", "validation")
+
+
+def _hidden(p: Path) -> bool:
+    """Hidden files and folders, macOS' ``__MACOSX/`` and ``._*`` resource forks: never data."""
+    return p.name.startswith(".") or p.name == "__MACOSX"
+
+
+def _subdirs(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_dir() and not _hidden(p))
+
+
+def _is_image(p: Path) -> bool:
+    return p.suffix.lower() in IMAGE_SUFFIXES and not _hidden(p) and p.is_file()
+
+
 def _class_root(folder: Path) -> Path:
-    """Descend through single-folder wrappers (``cifar10/`` inside the archive) to the data root."""
+    """Descend through single-folder wrappers (``cifar10/`` inside the archive, beside a README or a
+    labels file) to the data root."""
     while True:
-        entries = [p for p in folder.iterdir() if not p.name.startswith(".")]
-        dirs = [p for p in entries if p.is_dir()]
-        if len(dirs) == 1 and len(entries) == 1:
+        dirs = _subdirs(folder)
+        if len(dirs) == 1 and not any(_is_image(p) for p in folder.iterdir()) and _split_dir(folder, TRAIN_DIRS) is None:
             folder = dirs[0]
             continue
         return folder
 
 
+def _split_dir(folder: Path, names) -> Path | None:
+    """The sub-folder named like one of ``names``, in any case (``Train/``, ``testing/``)."""
+    found = {p.name.lower(): p for p in _subdirs(folder)}
+    return next((found[n] for n in names if n in found), None)
+
+
 def _list_images(folder: Path) -> tuple[list[Path], list[int], list[str]]:
-    classes = sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+    classes = [p.name for p in _subdirs(folder)]
     if not classes:
+        images = any(_is_image(p) for p in folder.iterdir())
         raise ValueError(
-            f"The image folder {folder} has no class sub-folders. Expected <folder>/<class>/<image> "
-            f"(or <folder>/train/<class>/... and <folder>/test/<class>/...)."
+            f"The image folder {folder} has {'images but ' if images else ''}no class sub-folders. Expected "
+            f"<folder>/<class>/<image> with two classes or more (or <folder>/train/<class>/... and "
+            f"<folder>/test/<class>/...)."
         )
     files, labels = [], []
     for label, cls in enumerate(classes):
-        found = sorted(p for p in (folder / cls).rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+        found = sorted(p for p in (folder / cls).rglob("*")
+                       if _is_image(p) and not any(_hidden(q) for q in p.relative_to(folder).parents if q.name))
+        if not found:
+            warnings.warn(f"The class folder {folder / cls} holds no images ({', '.join(IMAGE_SUFFIXES)}); the class "
+                          f"is kept but nothing teaches it.", stacklevel=3)
         files += found
         labels += [label] * len(found)
     if not files:
@@ -242,22 +301,53 @@ def _list_images(folder: Path) -> tuple[list[Path], list[int], list[str]]:
     return files, labels, classes
 
 
+def _open(f):
+    """The image at ``f`` upright (EXIF orientation applied), 16-bit images scaled to 8 bits."""
+    from PIL import Image, ImageOps
+
+    try:
+        with Image.open(f) as img:
+            img = ImageOps.exif_transpose(img)
+            img.load()
+    except (OSError, ValueError, SyntaxError) as err:  # PIL's UnidentifiedImageError is an OSError
+        raise ValueError(f"Cannot decode the image {f}: {err}. Delete it or save it again as PNG/JPEG.") from None
+    if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        arr = np.asarray(img, dtype="float64")
+        scale = 255.0 / 65535.0 if img.mode.startswith("I") and arr.max(initial=0) > 255 else 1.0
+        img = Image.fromarray(np.clip(np.rint(arr * scale), 0, 255).astype("uint8"))
+    return img
+
+
+def _common_size(files) -> tuple[int, int]:
+    """The most common (height, width) among ``files``; warns when the images differ in size."""
+    from PIL import Image
+
+    sizes = Counter()
+    for f in files:
+        try:
+            with Image.open(f) as img:
+                turned = img.getexif().get(0x0112, 1) in (5, 6, 7, 8)  # EXIF orientation: a quarter turn
+                sizes[(img.width, img.height) if turned else (img.height, img.width)] += 1
+        except (OSError, ValueError, SyntaxError) as err:
+            raise ValueError(f"Cannot decode the image {f}: {err}. Delete it or save it again as PNG/JPEG.") from None
+    size, count = sizes.most_common(1)[0]
+    if count < len(files):
+        warnings.warn(f"{len(files) - count} of {len(files)} images differ from the most common size {size[0]}x{size[1]} "
+                      f"and are resized to it. Pass image_size=(height, width) to choose the size.", stacklevel=4)
+    return size
+
+
 def _decode(files, image_size, color_mode) -> np.ndarray:
     from PIL import Image
 
     mode = {"rgb": "RGB", "grayscale": "L"}[color_mode]
-    out = None
+    image_size = tuple(image_size) if image_size is not None else _common_size(files)
+    out = np.empty((len(files), *image_size, 3 if mode == "RGB" else 1), dtype="uint8")
     for i, f in enumerate(files):
-        with Image.open(f) as img:
-            img = img.convert(mode)
-            if image_size is None:
-                image_size = (img.height, img.width)
-            if (img.height, img.width) != tuple(image_size):
-                img = img.resize((image_size[1], image_size[0]), Image.BILINEAR)
-            arr = np.asarray(img, dtype="uint8")
-        if out is None:
-            out = np.empty((len(files), *image_size, 3 if mode == "RGB" else 1), dtype="uint8")
-        out[i] = arr.reshape(out.shape[1:])
+        img = _open(f).convert(mode)
+        if (img.height, img.width) != image_size:
+            img = img.resize((image_size[1], image_size[0]), Image.BILINEAR)
+        out[i] = np.asarray(img, dtype="uint8").reshape(out.shape[1:])
     return out
 
 
@@ -291,12 +381,15 @@ def load_image_folder(path: str | os.PathLike, image_size=None, color_mode: str 
                       seed: int = 0, name: str | None = None) -> ImageDataset:
     """Any folder of class sub-folders, plain or as an archive, as an ImageDataset.
 
-    Layouts: ``<path>/train/<class>/*`` and ``<path>/test/<class>/*`` (the given split), or
-    ``<path>/<class>/*`` (a seeded, stratified ``test_split`` is held out).
+    Layouts: ``<path>/train/<class>/*`` and ``<path>/test/<class>/*`` (the given split; any case,
+    ``training/``/``testing/``, and ``val/``/``valid/``/``validation/`` when there is no test folder), or
+    ``<path>/<class>/*`` (a seeded, stratified ``test_split`` is held out). Hidden files, ``__MACOSX/``
+    and non-image files are skipped; EXIF orientation is applied; 16-bit images are scaled to 8 bits.
 
     Args:
         path: the folder, or a ``.tar.gz``/``.tgz``/``.tar``/``.zip`` holding it.
-        image_size: (height, width) to resize to; default: the size of the first image.
+        image_size: (height, width) to resize to, or one int for square images; default: the most
+            common size among the images (a warning says how many others are resized).
         color_mode: ``"rgb"`` or ``"grayscale"``.
         test_split: fraction held out as the test set when the folder has no ``test/``.
 
@@ -306,29 +399,43 @@ def load_image_folder(path: str | os.PathLike, image_size=None, color_mode: str 
     path = Path(path).expanduser()
     if color_mode not in ("rgb", "grayscale"):
         raise ValueError(f"The 'color_mode' parameter must be 'rgb' or 'grayscale'. Got {color_mode!r} instead.")
-    if image_size is not None and (len(image_size) != 2 or not all(isinstance(s, int) and s > 0 for s in image_size)):
-        raise ValueError(f"The 'image_size' parameter must be (height, width) with positive ints. Got {image_size!r}.")
+    if isinstance(image_size, (int, np.integer)) and not isinstance(image_size, bool):
+        image_size = (int(image_size), int(image_size))
+    if image_size is not None and (len(image_size) != 2 or not all(
+            isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s > 0 for s in image_size)):
+        raise ValueError(f"The 'image_size' parameter must be (height, width) with positive ints, or one int for "
+                         f"square images. Got {image_size!r}.")
+    if not isinstance(test_split, (int, float)) or not 0.0 < test_split < 1.0:
+        raise ValueError(f"The 'test_split' parameter must be in (0, 1) (used when the folder has no test/). "
+                         f"Got {test_split!r}.")
     if not path.exists():
         raise FileNotFoundError(f"The 'path' parameter names {path}, which does not exist.")
     if path.is_file():
         if not (tarfile.is_tarfile(path) or zipfile.is_zipfile(path)):
-            raise ValueError(f"The 'path' parameter must be a folder or an archive ({', '.join(ARCHIVE_SUFFIXES)}). Got {path}.")
+            damaged = path.name.lower().endswith(ARCHIVE_SUFFIXES)
+            raise ValueError(f"The 'path' parameter must be a folder or an archive ({', '.join(ARCHIVE_SUFFIXES)}). "
+                             + (f"{path} is named like one but cannot be read: it is damaged or incomplete."
+                                if damaged else f"Got {path}."))
         path = extract_once(path)
     folder = _class_root(path)
     name = name or folder.name
-    size = tuple(image_size) if image_size is not None else None
-    if (folder / "train").is_dir():
-        x_tr, y_tr, classes = _load_split(folder / "train", size, color_mode)
+    size = tuple(int(s) for s in image_size) if image_size is not None else None
+    train_dir = _split_dir(folder, TRAIN_DIRS)
+    if train_dir is not None:
+        x_tr, y_tr, classes = _load_split(train_dir, size, color_mode)
         size = size or x_tr.shape[1:3]
-        test_dir = next((folder / t for t in ("test", "val", "validation") if (folder / t).is_dir()), None)
+        test_dir, val_dir = _split_dir(folder, TEST_DIRS), _split_dir(folder, VAL_DIRS)
+        if test_dir is not None and val_dir is not None:
+            warnings.warn(f"{folder} has {train_dir.name}/, {val_dir.name}/ and {test_dir.name}/: {test_dir.name}/ is "
+                          f"scored and {val_dir.name}/ is not used (train() holds out its own validation_split).",
+                          stacklevel=2)
+        test_dir = test_dir or val_dir
         if test_dir is not None:
             x_te, y_te, _ = _load_split(test_dir, size, color_mode, classes)
             return ImageDataset(name, x_tr, y_tr, x_te, y_te, classes)
         x, y = x_tr, y_tr
     else:
         x, y, classes = _load_split(folder, size, color_mode)
-    if not 0.0 < test_split < 1.0:
-        raise ValueError(f"The 'test_split' parameter must be in (0, 1) for a folder without test/. Got {test_split!r}.")
     test_idx = _stratified_holdout(y, test_split, seed)
     mask = np.zeros(len(y), dtype=bool)
     mask[test_idx] = True
@@ -395,6 +502,9 @@ def load_image_dataset(dataset, path: str | os.PathLike | None = None, **kwargs)
         return LOADERS[dataset](path, **kwargs)
     if isinstance(dataset, (str, os.PathLike)) and Path(dataset).expanduser().exists():
         return load_image_folder(dataset, **kwargs)
+    if isinstance(dataset, os.PathLike) or isinstance(dataset, str) and ("/" in dataset or os.sep in dataset):
+        raise FileNotFoundError(f"The 'dataset' parameter names the path {dataset}, which does not exist. "
+                                f"Registered datasets: {sorted(LOADERS)}.")
     raise ValueError(
         f"The 'dataset' parameter must be one of {sorted(LOADERS)}, the path of a folder of class "
         f"sub-folders (or an archive of one), or an ImageDataset. Got {dataset!r} instead."
