@@ -129,6 +129,53 @@ def test_bad_arguments(tiny_sst, tmp_path):
         sentiment.train(model="lstm", dataset=tiny_sst, pretrained="x", output_dir=tmp_path)
     with pytest.raises(FileNotFoundError, match="saved model"):
         sentiment.predict("no_such_model", ["x"])
+    out = tmp_path / "out"
+    for kwargs, match in (({"learning_rate": -1e-3}, "'learning_rate'"), ({"limit": 0}, "'limit'"),
+                          ({"max_tokens": 2}, "'max_tokens'"), ({"validation_split": 1.0}, "'validation_split'"),
+                          ({"patience": 0}, "'patience'"), ({"output_dir": tiny_sst / "tiny.train"}, "'output_dir'")):
+        with pytest.raises(ValueError, match=match):
+            sentiment.train(dataset=tiny_sst, **{"output_dir": out, **kwargs})
+    with pytest.raises(ValueError, match="'epochs'"):
+        sentiment.cross_validate(dataset=tiny_sst, k=2, epochs=0, output_dir=out)
+    for folds in ([5], [], 0, [-1]):
+        with pytest.raises(ValueError, match="'folds'"):
+            sentiment.cross_validate(dataset=tiny_sst, k=3, folds=folds, output_dir=out)
+    with pytest.raises(ValueError, match="'k'"):
+        sentiment.cross_validate(dataset=tiny_sst, k=200, output_dir=out)
+    assert not out.exists()  # arguments are checked before any run folder is made
+
+
+def test_textdataset_labels_are_checked():
+    from zoo.datasets.text import TextDataset
+
+    with pytest.raises(ValueError, match="outside 0..1"):
+        TextDataset("x", ["a", "b"], [1, 2], ["c"], [0], ["neg", "pos"])
+    with pytest.raises(ValueError, match="must be ints"):
+        TextDataset("x", ["a", "b"], ["neg", "pos"], ["c"], [0], ["neg", "pos"])
+    with pytest.raises(ValueError, match="differ in length"):
+        TextDataset("x", ["a", "b"], [0], ["c"], [0], ["neg", "pos"])
+
+
+def test_evaluate_and_predict_match_classes_by_name(tiny_sst, tmp_path):
+    from zoo.datasets.text import TextDataset, load_text_dataset
+
+    result = sentiment.train(dataset=tiny_sst, epochs=3, output_dir=tmp_path, model_kwargs=TINY_CNN, verbose=0)
+    ds = load_text_dataset(tiny_sst)
+    # The same test set with its classes listed the other way round scores the same.
+    flipped = TextDataset("flipped", ds.train_texts, 1 - ds.train_labels, ds.test_texts, 1 - ds.test_labels,
+                          ["positive", "negative"])
+    assert sentiment.evaluate(result.model, flipped)["accuracy"] == sentiment.evaluate(result.model, ds)["accuracy"]
+    other = TextDataset("other", ds.train_texts, ds.train_labels, ds.test_texts, ds.test_labels, ["bad", "good"])
+    with pytest.raises(ValueError, match="classes \\['bad', 'good'\\] that the model does not predict"):
+        sentiment.evaluate(result.model, other)
+    assert len(sentiment.predict(result.model, "a gripping film", top_k=2)[0]) == 2
+    for kwargs, match in (({"top_k": 3}, "'top_k'"), ({"top_k": 0}, "'top_k'"), ({"batch_size": 0}, "'batch_size'")):
+        with pytest.raises(ValueError, match=match):
+            sentiment.predict(result.model, ["x"], **kwargs)
+    with pytest.raises(TypeError, match="'texts'"):
+        sentiment.predict(result.model, None)
+    with pytest.raises(TypeError, match="must hold strings"):
+        sentiment.predict(result.model, ["fine", 3])
 
 
 OTHER = {"jax": "torch", "torch": "tensorflow", "tensorflow": "jax"}

@@ -110,6 +110,9 @@ def test_fine_tune_bert_and_reload(tiny_bert, tiny_sst, tmp_path):
     predictions = sentiment.predict(result.model, texts)
     assert [label in ("negative", "positive") for label, _ in predictions] == [True, True]
     assert all(0.5 <= p <= 1.0 for _, p in predictions)
+    # The checkpoint has 64 positions: the default 128 is clamped, so a long text is truncated, not a crash.
+    assert tok.sequence_length == 64
+    assert len(sentiment.predict(result.model, ["gripping " * 200])) == 1
 
 
 def test_bert_needs_a_checkpoint(tiny_sst, tmp_path):
@@ -117,3 +120,10 @@ def test_bert_needs_a_checkpoint(tiny_sst, tmp_path):
         sentiment.train(model="bert", dataset=tiny_sst, output_dir=tmp_path)
     with pytest.raises(FileNotFoundError, match="vocab.txt"):
         sentiment.train(model="bert", pretrained=str(tmp_path), dataset=tiny_sst, output_dir=tmp_path)
+
+
+def test_sequence_length_beyond_the_checkpoint_is_refused(tiny_bert, tiny_sst, tmp_path):
+    folder, _ = tiny_bert
+    with pytest.raises(ValueError, match="'sequence_length' parameter \\(100\\) exceeds the 64 positions"):
+        sentiment.train(model="bert", pretrained=str(folder), dataset=tiny_sst, sequence_length=100,
+                        output_dir=tmp_path, verbose=0)

@@ -36,13 +36,31 @@ def check_choice(value, choices, name, owner):
 
 
 def check_int(value, name, owner, minimum=1):
-    """Raise a uniform ValueError unless ``value`` is an int >= ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+    """Raise a uniform ValueError unless ``value`` is an int >= ``minimum`` (NumPy ints count); returns an int."""
+    import numbers
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
         raise ValueError(
             f"The '{name}' parameter of {owner} must be an int in the range "
             f"[{minimum}, inf). Got {value!r} instead."
         )
-    return value
+    return int(value)
+
+
+def check_number(value, name, owner, low=0.0, high=None, low_open=True, high_open=True):
+    """Raise a uniform ValueError unless ``value`` is a real number in the given range; returns a float."""
+    import numbers
+
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and value == value
+    if ok and low is not None:
+        ok = value > low if low_open else value >= low
+    if ok and high is not None:
+        ok = value < high if high_open else value <= high
+    if not ok:
+        left = ("(" if low_open else "[") + ("-inf" if low is None else f"{low:g}")
+        right = ("inf" if high is None else f"{high:g}") + (")" if high_open or high is None else "]")
+        raise ValueError(f"The '{name}' parameter of {owner} must be a number in {left}, {right}. Got {value!r} instead.")
+    return float(value)
 
 
 def missing_extra(package, extra):

@@ -49,6 +49,13 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]+", "_", str(text)).strip("_")[:60] or "run"
 
 
+def check_output_dir(output_dir, owner: str) -> None:
+    """A clear error when ``output_dir`` names a file (the run folder goes inside it)."""
+    if output_dir is not None and Path(output_dir).expanduser().exists() and not Path(output_dir).expanduser().is_dir():
+        raise ValueError(f"The 'output_dir' parameter of {owner} names {output_dir}, which is a file; pass a folder "
+                         f"(the run folder is made inside it).")
+
+
 def make_run_dir(output_dir: str | os.PathLike | None, application: str, *parts: str) -> Path:
     """Create a fresh, uniquely named run folder."""
     base = Path(output_dir or DEFAULT_OUTPUT_DIR) / application

@@ -29,7 +29,7 @@ import numpy as np
 
 from zoo.applications import runs
 from zoo.datasets.text import TextDataset, kfold_indices, load_text_dataset, stratified_split
-from zoo.errors import check_int
+from zoo.errors import check_int, check_number
 
 APPLICATION = "sentiment"
 
@@ -231,6 +231,23 @@ def _validation(ds: TextDataset, validation_split, seed):
     return ([ds.train_texts[i] for i in keep], y[keep]), ([ds.train_texts[i] for i in held], y[held])
 
 
+def _check_settings(owner, *, epochs, batch_size, learning_rate, weight_decay, max_tokens, min_count,
+                    validation_split, limit, patience, ensemble, seed, sequence_length=None, **_):
+    """One check of the training settings that train and cross_validate share, before any run folder exists."""
+    check_int(epochs, "epochs", owner)
+    check_int(batch_size, "batch_size", owner)
+    check_int(ensemble, "ensemble", owner)
+    check_int(seed, "seed", owner, minimum=0)
+    check_int(min_count, "min_count", owner)
+    check_number(learning_rate, "learning_rate", owner, low=0.0)
+    check_number(weight_decay, "weight_decay", owner, low=0.0, low_open=False)
+    check_number(validation_split, "validation_split", owner, low=0.0, high=1.0, low_open=False)
+    for name, value, minimum in (("max_tokens", max_tokens, 3), ("limit", limit, 1), ("patience", patience, 1),
+                                 ("sequence_length", sequence_length, 1)):
+        if value is not None:
+            check_int(value, name, owner, minimum=minimum)
+
+
 def _fit(model, ds, *, epochs, batch_size, learning_rate, weight_decay, seed, pretrained, embeddings,
          freeze_embeddings, sequence_length, max_tokens, min_count, validation_split, limit, model_kwargs,
          verbose, patience, ensemble=1, backup_dir=None):
@@ -246,10 +263,13 @@ def _fit(model, ds, *, epochs, batch_size, learning_rate, weight_decay, seed, pr
     from zoo.text import WordTokenizer
     from zoo.text.layers import TextTokenizer
 
-    check_int(ensemble, "ensemble", "sentiment.train")
     keras.utils.set_random_seed(seed)
     (x_tr, y_tr), val = _validation(ds, validation_split, seed)
     x_tr, y_tr = _subset(x_tr, y_tr, limit, seed)
+    if not x_tr or (val is not None and not val[0]):
+        raise ValueError(f"{ds.name!r} has {len(ds.train_texts)} training examples: validation_split={validation_split} "
+                         f"leaves {len(x_tr)} to train on and {0 if val is None else len(val[0])} to validate with. "
+                         f"Use a smaller validation_split (0 for none).")
     kwargs = dict(model_kwargs or {})
     if isinstance(model, str):
         name, family = model, _family(model)
@@ -265,6 +285,14 @@ def _fit(model, ds, *, epochs, batch_size, learning_rate, weight_decay, seed, pr
         tok = _wordpiece_for(pretrained, sequence_length)
         kwargs.setdefault("vocab_size", tok.vocab_size)
         seq_len, matrix = None, None
+        bert_base = get_model_entry("bert", "text").builder(pretrained=pretrained, num_classes=ds.num_classes, **kwargs)
+        positions = next((layer.max_sequence_length for layer in bert_base.layers
+                          if hasattr(layer, "max_sequence_length")), None)
+        if positions is not None and tok.sequence_length > positions:
+            if sequence_length is not None:
+                raise ValueError(f"The 'sequence_length' parameter ({sequence_length}) exceeds the {positions} positions "
+                                 f"of the checkpoint {pretrained}. Use sequence_length <= {positions}.")
+            tok.sequence_length = positions  # longer texts are truncated, as at training
     elif family == "custom":
         if pretrained is not None:
             raise ValueError("The 'pretrained' parameter applies to model='bert' only; pass a model name, not a model object.")
@@ -297,7 +325,7 @@ def _fit(model, ds, *, epochs, batch_size, learning_rate, weight_decay, seed, pr
     for m in range(ensemble):
         keras.utils.set_random_seed(seed + m)
         if family == "bert":
-            base = get_model_entry("bert", "text").builder(pretrained=pretrained, num_classes=ds.num_classes, **kwargs)
+            base = bert_base
             if freeze_embeddings:
                 _freeze_token_embeddings(base)
         elif family == "custom":
@@ -433,6 +461,11 @@ def train(
     weight_decay = weight_decay if weight_decay is not None else defaults.get("weight_decay", 0.0)
     if freeze_embeddings is None:
         freeze_embeddings = defaults.get("freeze_embeddings", False)
+    _check_settings("sentiment.train", epochs=epochs, batch_size=batch_size, learning_rate=learning_rate,
+                    weight_decay=weight_decay, max_tokens=max_tokens, min_count=min_count,
+                    validation_split=validation_split, limit=limit, patience=patience, ensemble=ensemble, seed=seed,
+                    sequence_length=sequence_length)
+    runs.check_output_dir(output_dir, "sentiment.train")
     config = {k: v for k, v in locals().items() if k not in ("ds", "defaults", "family", "keras")}
     config.update(model=model if isinstance(model, str) else model.name, dataset=ds.name, class_names=ds.class_names,
                   pretrained=str(pretrained) if pretrained is not None else None,
@@ -528,10 +561,17 @@ def evaluate(model, dataset, split="test", batch_size=128, run_dir=None, output_
         raise ValueError(f"Dataset {ds.name!r} has no {split!r} split.")
     from zoo.text.layers import find_tokenizer
 
-    names = find_tokenizer(net).class_names or ds.class_names
+    names = list(find_tokenizer(net).class_names or ds.class_names)
+    labels = np.asarray(labels)
+    if names != list(ds.class_names):  # match classes by name, never by position
+        unknown = [c for c in ds.class_names if c not in names]
+        if unknown:
+            raise ValueError(f"Dataset {ds.name!r} has classes {unknown} that the model does not predict (its classes: "
+                             f"{names}). Labels are matched by name: give the dataset the model's class names.")
+        labels = np.asarray([names.index(c) for c in ds.class_names])[labels]
     probs = predict_proba(net, texts, batch_size)
-    if probs.shape[1] != ds.num_classes:
-        raise ValueError(f"The model predicts {probs.shape[1]} classes but dataset {ds.name!r} has {ds.num_classes} {ds.class_names}.")
+    if probs.shape[1] != len(names):
+        raise ValueError(f"The model predicts {probs.shape[1]} classes but names {len(names)} ({names}).")
     metrics = _metrics(labels, probs, names)
     metrics["split"] = split
     if run_dir is None and output_dir is not None:
@@ -555,9 +595,21 @@ def predict(model, texts, top_k=1, batch_size=128):
 
     if isinstance(texts, str):
         texts = [texts]
+    if texts is None or not hasattr(texts, "__iter__"):
+        raise TypeError(f"The 'texts' parameter of sentiment.predict must be a string or a list of strings. "
+                        f"Got {type(texts).__name__}.")
+    texts = list(texts)
+    odd = [t for t in texts if not isinstance(t, str)]
+    if odd:
+        raise TypeError(f"The 'texts' parameter of sentiment.predict must hold strings; got {type(odd[0]).__name__} "
+                        f"values such as {odd[0]!r}.")
+    check_int(batch_size, "batch_size", "sentiment.predict")
     net, _ = load_model(model)
     probs = predict_proba(net, texts, batch_size)
     names = find_tokenizer(net).class_names or [str(i) for i in range(probs.shape[-1])]
+    top_k = check_int(top_k, "top_k", "sentiment.predict")
+    if top_k > len(names):
+        raise ValueError(f"The 'top_k' parameter of sentiment.predict must be at most the {len(names)} classes. Got {top_k}.")
     order = np.argsort(-probs, axis=-1)[:, :top_k]
     ranked = [[(names[j], float(p[j])) for j in row] for p, row in zip(probs, order)]
     return [r[0] for r in ranked] if top_k == 1 else ranked
@@ -576,10 +628,16 @@ def cross_validate(model="textcnn", dataset="mr", k=10, seed=0, folds=None, outp
     """
     import pandas as pd
 
+    owner = "sentiment.cross_validate"
+    check_int(seed, "seed", owner, minimum=0)
     ds = load_text_dataset(dataset, data_path)
     texts, labels = ds.all()
     splits = kfold_indices(labels, k, seed)
-    chosen = list(range(k)) if folds is None else list(folds)
+    if folds is not None and (isinstance(folds, (int, str)) or not len(folds) or not all(
+            isinstance(f, (int, np.integer)) and not isinstance(f, bool) and 0 <= f < k for f in folds)):
+        raise ValueError(f"The 'folds' parameter of {owner} must be None (all) or a non-empty list of fold numbers "
+                         f"in [0, {k - 1}]. Got {folds!r}.")
+    chosen = list(range(k)) if folds is None else [int(f) for f in folds]
     name = model if isinstance(model, str) else model.name
     family = _family(name) if isinstance(model, str) else "custom"
     defaults = DEFAULTS.get(family, DEFAULTS["rnn"])
@@ -593,6 +651,8 @@ def cross_validate(model="textcnn", dataset="mr", k=10, seed=0, folds=None, outp
     if unknown:
         raise TypeError(f"cross_validate got unexpected arguments {sorted(unknown)}; it accepts {sorted(settings)}.")
     settings.update({k_: v for k_, v in train_kwargs.items() if v is not None})
+    _check_settings(owner, seed=seed, **settings)
+    runs.check_output_dir(output_dir, owner)
     run_dir = runs.make_run_dir(output_dir, APPLICATION, f"cv{k}", name, ds.name)
     runs.save_config(run_dir, APPLICATION, {"function": "cross_validate", "model": name, "dataset": ds.name, "k": k,
                                             "seed": seed, "folds": chosen, **{k_: (v if not hasattr(v, "embedding_matrix") else type(v).__name__)

@@ -48,6 +48,26 @@ class TextDataset:
     dev_texts: list | None = None
     dev_labels: np.ndarray | None = None
 
+    def __post_init__(self):
+        """Labels must be ints indexing ``class_names``, one per text: a wrong label would train silently."""
+        self.class_names = [str(c) for c in self.class_names]
+        for split in ("train", "test", "dev"):
+            texts, labels = getattr(self, f"{split}_texts"), getattr(self, f"{split}_labels")
+            if labels is None and (texts is None or len(texts) == 0):
+                continue
+            labels = np.asarray(labels)
+            if labels.size and not np.issubdtype(labels.dtype, np.integer):
+                raise ValueError(f"TextDataset {self.name!r}: {split}_labels must be ints indexing class_names "
+                                 f"{self.class_names}; got {labels.dtype} values such as {labels.ravel()[:3].tolist()}.")
+            if texts is None or len(texts) != len(labels):
+                raise ValueError(f"TextDataset {self.name!r}: {split}_texts and {split}_labels differ in length "
+                                 f"({None if texts is None else len(texts)} and {len(labels)}).")
+            bad = labels[(labels < 0) | (labels >= len(self.class_names))] if labels.size else labels
+            if bad.size:
+                raise ValueError(f"TextDataset {self.name!r}: {split}_labels hold {sorted(set(bad.tolist()))[:5]}, outside "
+                                 f"0..{len(self.class_names) - 1} for class_names {self.class_names}.")
+            setattr(self, f"{split}_labels", labels.astype("int64"))
+
     @property
     def num_classes(self) -> int:
         return len(self.class_names)
@@ -104,8 +124,10 @@ def stratified_split(labels, fraction: float, seed: int = 0) -> tuple[np.ndarray
 def kfold_indices(labels, k: int = 10, seed: int = 0) -> list[tuple[np.ndarray, np.ndarray]]:
     """Stratified k-fold: a list of ``(train_idx, test_idx)``; every example is tested once."""
     labels = np.asarray(labels)
-    if isinstance(k, bool) or not isinstance(k, int) or k < 2 or k > len(labels):
-        raise ValueError(f"The 'k' parameter must be an int in [2, {len(labels)}]. Got {k!r}.")
+    largest = int(np.bincount(np.unique(labels, return_inverse=True)[1]).max()) if len(labels) else 0
+    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2 or k > largest:
+        raise ValueError(f"The 'k' parameter must be an int in [2, {largest}] (the largest class's size: every fold "
+                         f"needs an example). Got {k!r}.")
     rng = np.random.default_rng(seed)
     fold_of = np.empty(len(labels), dtype="int64")
     for c in np.unique(labels):
