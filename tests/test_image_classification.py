@@ -327,3 +327,18 @@ def test_publish_records_flip_tta_accuracy_for_models_trained_with_flips(tmp_pat
     ic.publish(result.run_dir, "mlp_toy", reference_images=2)
     card = json.loads((saved_dir / "mlp_toy.json").read_text())
     assert card["test_accuracy_flip_tta"] == pytest.approx(ic.evaluate("mlp_toy", ds, tta=True)["accuracy"])
+
+
+def test_train_arguments_are_checked_before_any_work(tmp_path):
+    out = tmp_path / "runs"
+    for kwargs, match in (({"learning_rate": 0.0}, "'learning_rate'"), ({"weight_decay": -1.0}, "'weight_decay'"),
+                          ({"label_smoothing": 1.5}, "'label_smoothing'"), ({"limit": 0}, "'limit'"),
+                          ({"validation_split": 1.0}, "'validation_split'"), ({"seed": -1}, "'seed'"),
+                          ({"augment": ["flip", "sharpen"]}, "unknown \\['sharpen'\\]"),
+                          ({"augment": ["crop:2"]}, "factor in \\(0, 1\\]")):
+        with pytest.raises(ValueError, match=match):
+            ic.train(model="lenet5", dataset="no-such-dataset", output_dir=out, **kwargs)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(ValueError, match="'output_dir'.*is a file"):
+        ic.train(model="lenet5", dataset="no-such-dataset", output_dir=tmp_path / "file")
+    assert not out.exists()

@@ -24,7 +24,7 @@ import numpy as np
 
 from zoo.applications import runs
 from zoo.datasets.images import ImageDataset, load_image_dataset
-from zoo.errors import check_choice, check_int
+from zoo.errors import check_choice, check_int, check_number
 
 APPLICATION = "image_classification"
 SCHEDULES = ("cosine", "onecycle", "constant")
@@ -61,19 +61,11 @@ def augment_list(augment, input_shape):
     return augment if isinstance(augment, (list, tuple)) else None
 
 
-def augmentation_layers(input_shape, augment, value_range=(0.0, 1.0)):
-    """Keras preprocessing layers (active only in training) that run on every backend.
+AUGMENTATIONS = ("flip", "crop", "cutout", "translate", "rotate", "zoom", "contrast", "brightness")
 
-    ``augment`` is True (flip + pad-and-crop for colour images; translate only for
-    single-channel digits, where flips change the class) or a list of names from
-    ``flip``, ``crop``, ``cutout``, ``translate``, ``rotate``, ``zoom``, ``contrast``, ``brightness``.
-    A name may carry a strength, ``"rotate:0.03"`` (fraction of a full turn), ``"translate:0.1"``
-    (fraction of the side), ``"crop:0.125"`` (padding before the random crop), ``"cutout:0.5"``
-    (side of the erased square), ``"zoom:0.1"``...
-    ``value_range`` is the pixel range the layers see ((0, 1) after the zoo's rescaling).
-    """
-    import keras
 
+def parse_augment(augment, input_shape) -> tuple[list[str], dict]:
+    """``augment`` as (names, {name: factor}), checked: unknown names and bad factors are errors."""
     given, augment = augment, augment_list(augment, input_shape)
     if not augment:
         raise ValueError(f"The 'augment' parameter accepts False, True or a non-empty list of augmentation names. "
@@ -87,6 +79,31 @@ def augmentation_layers(input_shape, augment, value_range=(0.0, 1.0)):
                 factors[name] = float(factor)
             except ValueError:
                 raise ValueError(f"The 'augment' entry {item!r} must be 'name' or 'name:factor' with a number.") from None
+    unknown = [a for a in names if a not in AUGMENTATIONS]
+    if unknown:
+        raise ValueError(f"The 'augment' parameter accepts True or a list of {sorted(AUGMENTATIONS)} "
+                         f"(optionally 'name:factor'). Got unknown {unknown}.")
+    for name, factor in factors.items():
+        if name in ("crop", "cutout") and not 0.0 < factor <= 1.0:
+            raise ValueError(f"The 'augment' entry '{name}:{factor:g}' needs a factor in (0, 1], a fraction of the "
+                             f"image side (e.g. '{name}:{0.125 if name == 'crop' else 0.5}').")
+    return names, factors
+
+
+def augmentation_layers(input_shape, augment, value_range=(0.0, 1.0)):
+    """Keras preprocessing layers (active only in training) that run on every backend.
+
+    ``augment`` is True (flip + pad-and-crop for colour images; translate only for
+    single-channel digits, where flips change the class) or a list of names from
+    ``flip``, ``crop``, ``cutout``, ``translate``, ``rotate``, ``zoom``, ``contrast``, ``brightness``.
+    A name may carry a strength, ``"rotate:0.03"`` (fraction of a full turn), ``"translate:0.1"``
+    (fraction of the side), ``"crop:0.125"`` (padding before the random crop), ``"cutout:0.5"``
+    (side of the erased square), ``"zoom:0.1"``...
+    ``value_range`` is the pixel range the layers see ((0, 1) after the zoo's rescaling).
+    """
+    import keras
+
+    names, factors = parse_augment(augment, input_shape)
 
     def f(name, default):
         return factors.get(name, default)
@@ -111,14 +128,6 @@ def augmentation_layers(input_shape, augment, value_range=(0.0, 1.0)):
         "contrast": lambda: [keras.layers.RandomContrast(f("contrast", 0.2), value_range=value_range)],
         "brightness": lambda: [keras.layers.RandomBrightness(f("brightness", 0.2), value_range=value_range)],
     }
-    unknown = [a for a in names if a not in layers]
-    if unknown:
-        raise ValueError(f"The 'augment' parameter accepts True or a list of {sorted(layers)} "
-                         f"(optionally 'name:factor'). Got unknown {unknown}.")
-    for name, factor in factors.items():
-        if name in ("crop", "cutout") and not 0.0 < factor <= 1.0:
-            raise ValueError(f"The 'augment' entry '{name}:{factor:g}' needs a factor in (0, 1], a fraction of the "
-                             f"image side (e.g. '{name}:{0.125 if name == 'crop' else 0.5}').")
     return keras.Sequential([layer for a in names for layer in layers[a]()], name="augment")
 
 
@@ -231,10 +240,19 @@ def train(
     from zoo.models import create_model
 
     owner = "image_classification.train"
-    check_int(epochs, "epochs", owner)
-    check_int(batch_size, "batch_size", owner)
+    epochs, batch_size = check_int(epochs, "epochs", owner), check_int(batch_size, "batch_size", owner)
+    check_int(seed, "seed", owner, minimum=0)
     check_choice(schedule, SCHEDULES, "schedule", owner)
     check_choice(optimizer, OPTIMIZERS, "optimizer", owner)
+    check_number(learning_rate, "learning_rate", owner, low=0.0)
+    check_number(weight_decay, "weight_decay", owner, low=0.0, low_open=False)
+    check_number(label_smoothing, "label_smoothing", owner, low=0.0, high=1.0, low_open=False)
+    check_number(validation_split, "validation_split", owner, low=0.0, high=1.0, low_open=False)
+    if limit is not None:
+        check_int(limit, "limit", owner)
+    if augment:
+        parse_augment(augment, (32, 32, 3))  # names and factors checked before any data is loaded
+    runs.check_output_dir(output_dir, owner)
     if not isinstance(model, str) and not isinstance(model, keras.Model):
         raise ValueError(f"The 'model' parameter of {owner} must be a registered model name or a keras.Model. "
                          f"Got {type(model).__name__} instead.")
