@@ -86,3 +86,36 @@ def test_recipes_parse():
     assert air["application"] == "forecasting" and air["horizon"] == 12
     m4 = load_recipe(str(root / "m4_weekly.toml"))
     assert m4["function"] == "backtest" and m4["horizon"] == 13 and "ensemble" in m4["models"]
+
+
+def test_constant_series_short_series_and_bad_arguments(tmp_path):
+    from zoo.applications import forecasting
+    from zoo.forecasting.registry import create_forecaster
+
+    const = tmp_path / "const.csv"
+    pd.DataFrame({"ds": pd.date_range("2020-01-01", periods=30, freq="D"), "y": 5.0}).to_csv(const, index=False)
+    result = forecasting.train("naive", const, horizon=5, output_dir=tmp_path / "runs")
+    assert result.metrics["mae"] == 0.0 and np.isnan(result.metrics["mase"])  # undefined scale: NaN, not a crash
+    out = tmp_path / "bad"
+    for kwargs, match in (({"horizon": 0}, "'horizon'"), ({"level": 0.95}, "percentage"), ({"seed": -1}, "'seed'"),
+                          ({"output_dir": const}, "'output_dir'")):
+        with pytest.raises(ValueError, match=match):
+            forecasting.train("naive", const, **{"output_dir": out, **kwargs})
+    with pytest.raises(ValueError, match="windows=10 of horizon 5 need more than 51 points"):
+        forecasting.backtest(["naive"], const, horizon=5, windows=10, output_dir=out)
+    assert not out.exists()
+    short = pd.DataFrame({"unique_id": "s", "ds": pd.date_range("2020-01-01", periods=2, freq="D"), "y": [1.0, 2.0]})
+    with pytest.raises(ValueError, match="at least 3 points per series"):
+        create_forecaster("theta").fit(short)
+
+
+def test_train_passes_known_future_regressors(tmp_path):
+    from zoo.applications import forecasting
+
+    rng = np.random.default_rng(0)
+    promo = (rng.random(48) < 0.3).astype(float)
+    y = 100 + np.arange(48) + 20 * promo + rng.normal(0, 0.5, 48)
+    path = tmp_path / "sales.csv"
+    pd.DataFrame({"ds": pd.date_range("2020-01-01", periods=48, freq="MS"), "y": y, "promo": promo}).to_csv(path)
+    result = forecasting.train("arima", path, horizon=6, output_dir=tmp_path / "runs")
+    assert result.metrics["mae"] < 3.0  # the promotions of the test months are used, not ignored

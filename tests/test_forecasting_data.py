@@ -119,3 +119,39 @@ def test_real_air_passengers_and_m4_weekly(shared_data, monkeypatch):
     m4 = load_dataset("m4_weekly")
     assert m4.n_series == 359 and len(m4.test) == 359 * 13
     assert m4.train.groupby("unique_id").size().min() == 80
+
+
+def test_user_csv_quirks_years_mid_month_index_column_and_text(tmp_path):
+    years = pd.DataFrame({"ds": range(1950, 1980), "y": np.arange(30.0)})
+    years.to_csv(tmp_path / "years.csv")  # with pandas' default index column
+    out = read_csv(tmp_path / "years.csv")
+    assert list(out.columns) == ["unique_id", "ds", "y"] and out.attrs["freq"] in ("YS-JAN", "AS-JAN", "YS")
+    assert out["ds"].iloc[0] == pd.Timestamp("1950-01-01")
+    pd.DataFrame({"ds": range(36), "y": np.arange(36.0)}).to_csv(tmp_path / "steps.csv", index=False)
+    with pytest.raises(ValueError, match="holds numbers .* not dates"):
+        read_csv(tmp_path / "steps.csv")
+    mid = pd.DataFrame({"ds": pd.date_range("2020-01-01", periods=24, freq="MS") + pd.Timedelta(days=14),
+                        "y": np.arange(24.0)})
+    mid.to_csv(tmp_path / "mid.csv", index=False)
+    with pytest.warns(UserWarning, match="monthly on day 15"):
+        out = read_csv(tmp_path / "mid.csv")
+    assert out.attrs["freq"] == "MS" and out["ds"].iloc[1] == pd.Timestamp("2020-02-01")
+    pd.DataFrame({"ds": pd.date_range("2020-01-01", periods=12, freq="MS"), "y": 1.0, "note": "promo"}).to_csv(
+        tmp_path / "note.csv", index=False)
+    with pytest.raises(ValueError, match="non-numeric columns \\['note'\\]"):
+        read_csv(tmp_path / "note.csv")
+
+
+def test_series_of_different_frequencies_are_refused():
+    monthly = pd.DataFrame({"unique_id": "m", "ds": pd.date_range("2020-01-01", periods=24, freq="MS"), "y": 1.0})
+    daily = pd.DataFrame({"unique_id": "d", "ds": pd.date_range("2020-01-01", periods=24, freq="D"), "y": 1.0})
+    with pytest.raises(ValueError, match="different frequencies"):
+        validate(pd.concat([monthly, daily]))
+
+
+def test_horizon_must_be_a_positive_int(tmp_path):
+    pd.DataFrame({"ds": pd.date_range("2020-01-01", periods=30, freq="D"), "y": np.arange(30.0)}).to_csv(
+        tmp_path / "d.csv", index=False)
+    for horizon in (0, -3, 2.5):
+        with pytest.raises(ValueError, match="'horizon'"):
+            load_dataset(tmp_path / "d.csv", horizon=horizon)

@@ -28,6 +28,26 @@ LEADERBOARD_COLUMNS = ("model", "smape", "mase", "owa", "mae", "rmse", "mape", "
                        "fit_time_s", "predict_time_s", "time_s")
 
 
+def _check_args(owner, horizon=None, level=95.0, seed=0, output_dir=None):
+    """The arguments every forecasting entry point shares, checked before any data is read."""
+    from zoo.errors import check_int, check_number
+
+    if horizon is not None:
+        check_int(horizon, "horizon", owner)
+    check_int(seed, "seed", owner, minimum=0)
+    if isinstance(level, (int, float)) and 0 < level <= 1:
+        raise ValueError(f"The 'level' parameter of {owner} is a percentage: {level} means a {level}% interval. "
+                         f"Pass e.g. level=95 for 95% intervals.")
+    check_number(level, "level", owner, low=0.0, high=100.0)
+    runs.check_output_dir(output_dir, owner)
+
+
+def _future_exog(forecaster, test):
+    """The known future values of the exogenous columns in the held-out part (Darts' future covariates)."""
+    exog = getattr(forecaster, "exog_columns_", None)
+    return test[["unique_id", "ds", *exog]] if exog and test is not None else None
+
+
 def _dataset(dataset, horizon, data_path, fill) -> ForecastDataset:
     if isinstance(dataset, ForecastDataset):
         return dataset
@@ -57,7 +77,8 @@ def _score(forecast, ds, train, test, naive2, level):
 def _naive2(train, ds, level):
     from zoo.baselines.naive import Naive2
 
-    return Naive2(level=level, season_length=ds.season_length).fit(train).predict(ds.horizon)
+    target = _with_attrs(train[["unique_id", "ds", "y"]], ds)  # the baseline ignores exogenous columns
+    return Naive2(level=level, season_length=ds.season_length).fit(target).predict(ds.horizon)
 
 
 def train(model="arima", dataset="air_passengers", horizon=None, output_dir=None, seed=0, level=95.0, n_jobs=1,
@@ -77,6 +98,7 @@ def train(model="arima", dataset="air_passengers", horizon=None, output_dir=None
         TrainResult: the fitted forecaster as ``model``, training ``history`` (deep models),
         ``metrics`` (sMAPE, MASE, OWA, MAE, RMSE, MAPE, coverage, MSIS, times) and ``run_dir``.
     """
+    _check_args("forecasting.train", horizon, level, seed, output_dir)
     ds = _dataset(dataset, horizon, data_path, fill)
     config = {"model": model if isinstance(model, str) else repr(model), "dataset": ds.name, "horizon": ds.horizon,
               "season_length": ds.season_length, "freq": ds.freq, "seed": seed, "level": level, "n_jobs": n_jobs,
@@ -92,7 +114,7 @@ def train(model="arima", dataset="air_passengers", horizon=None, output_dir=None
     start = time.perf_counter()
     forecaster.fit(train_df)
     fit_time = time.perf_counter() - start
-    forecast = forecaster.predict(ds.horizon)
+    forecast = forecaster.predict(ds.horizon, _future_exog(forecaster, ds.test))
     predict_time = time.perf_counter() - start - fit_time
     metrics = {"n_series": ds.n_series, "horizon": ds.horizon}
     if ds.test is not None:
@@ -123,16 +145,17 @@ def forecast(model="ets", dataset="air_passengers", horizon=None, seed=0, level=
     """
     from zoo.forecasting.deep import STATE_FILE, DeepForecaster
 
+    _check_args("forecasting.forecast", horizon, level, seed, output_dir)
     if isinstance(model, (str, Path)) and Path(model).is_dir() and (Path(model) / STATE_FILE).exists():
         fitted = DeepForecaster.load(model)
-        out = fitted.predict(horizon or fitted.horizon_)
+        out = fitted.predict(horizon if horizon is not None else fitted.horizon_)
         history = None
     else:
         ds = _dataset(dataset, horizon, data_path, fill)
         history = pd.concat([ds.train, ds.test]) if ds.test is not None else ds.train
         history = _with_attrs(history.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True), ds)
         fitted = _make(model, ds, n_jobs, seed, level, model_kwargs).fit(history)
-        out = fitted.predict(horizon or ds.horizon)
+        out = fitted.predict(horizon if horizon is not None else ds.horizon)
     if output_dir is not None:
         run_dir = runs.make_run_dir(output_dir, APPLICATION, "forecast", str(model), str(dataset))
         out.to_csv(run_dir / "forecast.csv", index=False)
@@ -159,15 +182,16 @@ def backtest(models=("naive2", "theta", "arima"), dataset="m4_weekly", horizon=N
     """
     from zoo.errors import check_int
 
-    ds = _dataset(dataset, horizon, data_path, fill)
+    _check_args("forecasting.backtest", horizon, level, seed, output_dir)
     check_int(windows, "windows", "forecasting.backtest")
+    ds = _dataset(dataset, horizon, data_path, fill)
     models = [models] if isinstance(models, str) else list(models)
     model_kwargs = model_kwargs or {}
+    splits = _splits(ds, windows, validation)
     run_dir = runs.make_run_dir(output_dir, APPLICATION, "backtest", ds.name)
     runs.save_config(run_dir, APPLICATION, {"function": "backtest", "models": models, "dataset": ds.name,
                                             "horizon": ds.horizon, "windows": windows, "seed": seed, "level": level,
                                             "n_jobs": n_jobs, "model_kwargs": model_kwargs, "validation": validation})
-    splits = _splits(ds, windows, validation)
     totals: dict[str, list] = {m: [] for m in models}
     all_forecasts = []
     for w, (train_df, test_df) in enumerate(splits):
@@ -190,7 +214,7 @@ def backtest(models=("naive2", "theta", "arima"), dataset="m4_weekly", horizon=N
                 model.fit(train_df)
                 fit_time = time.perf_counter() - start
                 t0 = time.perf_counter()
-                fc = model.predict(ds.horizon)
+                fc = model.predict(ds.horizon, _future_exog(model, test_df))
                 predict_time = time.perf_counter() - t0
             fitted[name], times[name] = model, (fit_time, predict_time)
             scores = _score(fc, ds, train_df, test_df, naive2, level)
@@ -228,6 +252,10 @@ def _splits(ds: ForecastDataset, windows: int, validation: bool):
         raise ValueError(f"Dataset {ds.name!r} has no test part; pass validation=True to backtest inside its data.")
     full = ds.train if validation or ds.test is None else pd.concat([ds.train, ds.test])
     full = full.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True)
+    shortest = int(full.groupby("unique_id").size().min())
+    if shortest <= windows * ds.horizon + 1:
+        raise ValueError(f"windows={windows} of horizon {ds.horizon} need more than {windows * ds.horizon + 1} points per "
+                         f"series; the shortest series of {ds.name!r} has {shortest}. Use fewer windows or a shorter horizon.")
     splits = []
     for w in range(windows):
         end = (windows - 1 - w) * ds.horizon

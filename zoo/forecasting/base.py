@@ -30,6 +30,7 @@ from zoo.forecasting import data as _data
 from zoo.forecasting import metrics as _metrics
 
 KEY_COLUMNS = ("unique_id", "ds", "y")
+MIN_POINTS = 3  # fewer cannot show a level and a change; statsmodels fails deep inside on them
 
 
 def quiet_libraries(verbose: bool = False) -> None:
@@ -120,6 +121,11 @@ class Forecaster:
                              f"columns {exog}. Drop them (df[['unique_id', 'ds', 'y']]) or use a model that "
                              f"supports them (arima, sarima, prophet).")
         self.exog_columns_ = exog
+        sizes = data.groupby("unique_id", sort=False).size()
+        if sizes.min() < MIN_POINTS:
+            raise ValueError(f"{type(self).__name__} needs at least {MIN_POINTS} points per series; series "
+                             f"{sizes[sizes < MIN_POINTS].index[:3].tolist()} have {int(sizes.min())}. Drop them or "
+                             f"give more history.")
         first = data.loc[data["unique_id"] == data["unique_id"].iloc[0], "ds"]
         self.freq_ = data.attrs.get("freq") or df.attrs.get("freq") or _data.infer_freq(first)
         self.step_ = None if self.freq_ else (first.diff().median() if len(first) > 1 else pd.Timedelta(1, "D"))

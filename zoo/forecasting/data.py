@@ -27,6 +27,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from zoo.errors import check_int
+
 # M4: horizon, seasonality (the MASE lag and Naive2's period), pandas frequency.
 M4_FREQUENCIES = {
     "yearly": (6, 1, "YS"),
@@ -130,6 +132,8 @@ def validate(df: pd.DataFrame, fill: str | None = None, duplicates: str | None =
     out = to_long(df)
     attrs = dict(getattr(df, "attrs", {}))
     out["unique_id"] = out["unique_id"].astype(str)
+    if pd.api.types.is_integer_dtype(out["ds"]) or pd.api.types.is_float_dtype(out["ds"]):
+        out["ds"] = _years(out["ds"])
     if not pd.api.types.is_datetime64_any_dtype(out["ds"]):
         try:
             out["ds"] = pd.to_datetime(out["ds"])
@@ -165,11 +169,13 @@ def validate(df: pd.DataFrame, fill: str | None = None, duplicates: str | None =
                              f"Pass sort=True to sort by unique_id and ds, or sort it yourself.")
     out = ordered.reset_index(drop=True)
 
+    if freq is None and not attrs.get("freq") and len(out) and infer_freq(out["ds"]) is None:
+        out = _month_starts(out)
     if check_gaps or fill is not None:
         common = freq or attrs.get("freq")
         if common is None and len(out):
             common = infer_freq(out.loc[out["unique_id"] == out["unique_id"].iloc[0], "ds"])
-        pieces, changed = [], False
+        pieces, changed, seen = [], False, {}
         for uid, g in out.groupby("unique_id", sort=False):
             if len(g) >= 3:
                 f = common
@@ -177,6 +183,8 @@ def validate(df: pd.DataFrame, fill: str | None = None, duplicates: str | None =
                 if not regular and freq is None:
                     f = infer_freq(g["ds"])
                     regular = f is not None and _regular(g["ds"], f)
+                if f is not None:
+                    seen.setdefault(f, uid)
                 if f is not None and not regular:
                     full = pd.date_range(g["ds"].iloc[0], g["ds"].iloc[-1], freq=f)
                     gaps = full.difference(pd.DatetimeIndex(g["ds"]))
@@ -192,6 +200,9 @@ def validate(df: pd.DataFrame, fill: str | None = None, duplicates: str | None =
                         g = g.reset_index()
                         changed = True
             pieces.append(g)
+        if len(seen) > 1 and freq is None:
+            raise ValueError(f"The series have different frequencies: {seen} (frequency: first series with it). "
+                             f"Forecast each frequency separately, or resample them to one.")
         if changed:
             out = pd.concat(pieces, ignore_index=True)
     nan = out["y"].isna()
@@ -206,6 +217,30 @@ def validate(df: pd.DataFrame, fill: str | None = None, duplicates: str | None =
     cols = ["unique_id", "ds", "y"] + [c for c in out.columns if c not in ("unique_id", "ds", "y")]
     out = out[cols].reset_index(drop=True)
     out.attrs.update(attrs)
+    return out
+
+
+def _years(ds: pd.Series) -> pd.Series:
+    """Whole years (1949, 1950...) as January-1 timestamps; other numbers are refused, not read as nanoseconds."""
+    values = pd.Series(ds)
+    if values.notna().all() and (values % 1 == 0).all() and values.between(1000, 3000).all():
+        return pd.to_datetime(values.astype("int64").astype(str), format="%Y")
+    raise ValueError(f"The 'ds' column holds numbers ({values.head(3).tolist()}...), not dates. Give dates or "
+                     f"timestamps (e.g. 2020-01-31), or whole years (1950, 1951, ...) for yearly data.")
+
+
+def _month_starts(out: pd.DataFrame) -> pd.DataFrame:
+    """Monthly data stamped on another day than the 1st or the last (the 15th...) has no pandas
+    frequency: label each point with its month's start, so the calendar steps one month at a time."""
+    ds = pd.DatetimeIndex(out["ds"])
+    months = ds.year * 12 + ds.month
+    steps = pd.Series(months).groupby(out["unique_id"].to_numpy()).diff().dropna()
+    same_day = pd.Series(ds.day).groupby(out["unique_id"].to_numpy()).nunique().max() == 1
+    if len(steps) and same_day and (steps == 1).all():
+        warnings.warn(f"'ds' is monthly on day {ds.day[0]} of each month, which no pandas frequency describes: the "
+                      f"points are labelled with their month's first day (frequency 'MS').", stacklevel=3)
+        out = out.copy()
+        out["ds"] = ds.to_period("M").to_timestamp()
     return out
 
 
@@ -238,6 +273,12 @@ def read_csv(path: str | os.PathLike, fill: str | None = None, duplicates: str |
     # Old Mac files end lines with a bare \r, which the csv module would read as one long line.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     df = pd.read_csv(io.StringIO(text))
+    index = [c for c in df.columns if str(c).startswith("Unnamed:") and df[c].equals(pd.Series(range(len(df))))]
+    df = df.drop(columns=index)  # the row numbers DataFrame.to_csv() writes by default
+    text_columns = [c for c in df.columns if c not in ("unique_id", "ds", "y") and not pd.api.types.is_numeric_dtype(df[c])]
+    if text_columns:
+        raise ValueError(f"{path.name} has non-numeric columns {text_columns} besides ds and y: drop them, or "
+                         f"encode them as numbers to use them as exogenous regressors (arima, sarima, prophet).")
     df = to_long(df, id_value or path.stem)
     out = validate(df, fill=fill, duplicates=duplicates, sort=sort)
     freq = infer_freq(out.loc[out["unique_id"] == out["unique_id"].iloc[0], "ds"])
@@ -372,6 +413,8 @@ def load_dataset(name: str | os.PathLike, horizon: int | None = None, path: str 
     """
     from zoo.datasets import dataset_info, locate
 
+    if horizon is not None:
+        check_int(horizon, "horizon", "forecasting.load_dataset")
     text = str(name)
     if text.startswith("m4_"):
         ds = load_m4(text[3:], path)
@@ -396,7 +439,7 @@ def load_dataset(name: str | os.PathLike, horizon: int | None = None, path: str 
         full = read_csv(locate(text, path), fill=fill, id_value=text)
         label = text
     season_length = full.attrs.get("season_length", 1)
-    horizon = horizon or _default_horizon(full.attrs.get("freq"), season_length)
+    horizon = horizon if horizon is not None else _default_horizon(full.attrs.get("freq"), season_length)
     train, test = split_last(full, horizon)
     return ForecastDataset(label, train, test, horizon, season_length, full.attrs.get("freq"))
 

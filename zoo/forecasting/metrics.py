@@ -73,7 +73,8 @@ def seasonal_scale(insample, season_length: int = 1) -> float:
         m = 1
     if len(x) <= m:
         return float("nan")
-    return float(np.mean(np.abs(x[m:] - x[:-m])))
+    scale = float(np.mean(np.abs(x[m:] - x[:-m])))
+    return scale if scale > 0 else float("nan")  # a constant history: MASE/MSIS are undefined, not infinite
 
 
 def mase(y_true, y_pred, insample, season_length: int = 1) -> float:
@@ -103,6 +104,8 @@ def msis(y_true, lower, upper, insample, season_length: int = 1, level: float = 
 
 def owa(smape_value: float, mase_value: float, smape_naive2: float, mase_naive2: float) -> float:
     """Overall weighted average (M4): the mean of sMAPE and MASE relative to Naive2."""
+    if not smape_naive2 or not mase_naive2:  # Naive2 is perfect (a constant series): no relative score
+        return float("nan")
     return float(0.5 * (smape_value / smape_naive2 + mase_value / mase_naive2))
 
 
