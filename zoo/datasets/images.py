@@ -37,6 +37,7 @@ import numpy as np
 from zoo.datasets import root
 from zoo.datasets.download import safe_extract
 from zoo.datasets.manifest import locate
+from zoo.datasets.text import stratified_split
 
 MNIST_CLASSES = [str(i) for i in range(10)]
 CIFAR10_CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
@@ -436,19 +437,10 @@ def load_image_folder(path: str | os.PathLike, image_size=None, color_mode: str 
         x, y = x_tr, y_tr
     else:
         x, y, classes = _load_split(folder, size, color_mode)
-    test_idx = _stratified_holdout(y, test_split, seed)
+    test_idx = stratified_split(y, test_split, seed)[1]
     mask = np.zeros(len(y), dtype=bool)
     mask[test_idx] = True
     return ImageDataset(name, x[~mask], y[~mask], x[mask], y[mask], classes)
-
-
-def _stratified_holdout(y, fraction, seed) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    held = []
-    for label in np.unique(y):
-        idx = rng.permutation(np.flatnonzero(y == label))
-        held.append(idx[: max(1, int(round(fraction * len(idx))))] if len(idx) > 1 else idx[:0])
-    return np.sort(np.concatenate(held))
 
 
 # --------------------------------------------------------------------------- scikit-learn digits
@@ -477,7 +469,7 @@ def load_digits(path=None, train_size: int = 300, digit_size: int = 20, seed: in
         big = np.asarray(small.resize((digit_size, digit_size), Image.BILINEAR))
         x[i, pad:pad + digit_size, pad:pad + digit_size, 0] = np.clip(np.rint(big), 0, 255).astype("uint8")
     y = bunch.target.astype("int64")
-    test_idx = _stratified_holdout(y, 1.0 - train_size / len(y), seed)
+    test_idx = stratified_split(y, 1.0 - train_size / len(y), seed)[1]
     mask = np.zeros(len(y), dtype=bool)
     mask[test_idx] = True
     return ImageDataset("digits", x[~mask], y[~mask], x[mask], y[mask], MNIST_CLASSES)

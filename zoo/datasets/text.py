@@ -114,8 +114,8 @@ def stratified_split(labels, fraction: float, seed: int = 0) -> tuple[np.ndarray
     held = []
     for c in np.unique(labels):
         idx = rng.permutation(np.flatnonzero(labels == c))
-        n = int(round(fraction * len(idx)))
-        held.append(idx[: n if n or len(idx) < 2 else 1])  # a class of 2-4 examples still gets a test example
+        # A class of 2-4 examples still gets a test example; a single example stays in training.
+        held.append(idx[: max(1, int(round(fraction * len(idx)))) if len(idx) > 1 else 0])
     held = np.sort(np.concatenate(held))
     keep = np.setdiff1d(np.arange(len(labels)), held)
     return keep, held
