@@ -48,7 +48,8 @@ MAX_ROW_UPDATES = 160  # most summed updates of one word per SGD step, at learni
 # same shared negatives but gains no speed from them), and top-10 overlap with gensim on the
 # sentiment corpus stays on par (jax, seed 1: 1 -> 0.518, 4 -> 0.522, 8 -> 0.522, 16 -> 0.505),
 # but SST-2 TextCNN accuracy from its vectors fell ~0.6 point below per-pair draws (10 seeds,
-# paired standard error 0.4), so it stays an option (benchmarks/results/word2vec_vs_gensim.json).
+# paired standard error 0.4), so it stays an option (measured with benchmarks/word2vec_vs_gensim.py
+# --negative-group N --trainer keras; benchmarks/results/word2vec_vs_gensim.json holds the default, 1).
 NEGATIVE_GROUP = 1
 # "sparse": word2vec's row-sparse SGD (zoo.text.word2vec_sgd), only the rows a batch uses are
 # read and written, so small batches are cheap: 1,024 pairs per step runs 2.3x (tensorflow) to
