@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import tempfile
 import time
+
+from _report import finish, mean_std
 
 
 def main(argv=None):
@@ -48,20 +49,14 @@ def main(argv=None):
                 print(json.dumps(rows[-1]), flush=True)
 
     def summary(init, key):
-        xs = [r[key] for r in rows if r["init"] == init]
-        return {"mean": round(100 * statistics.mean(xs), 2),
-                "std": round(100 * statistics.stdev(xs), 2) if len(xs) > 1 else 0.0}
+        return mean_std(r[key] for r in rows if r["init"] == init)
 
     result = {"backend": keras.backend.backend(), "dataset": args.dataset, "model": args.model,
               "pretrained": args.pretrained, "static": args.static, "seeds": args.seeds,
               "summary": {init: {k: summary(init, k) for k in ("dev_accuracy", "test_accuracy")}
                           for init in ("random", "encoder")},
               "runs": rows}
-    print(json.dumps(result["summary"]))
-    if args.out:
-        with open(args.out, "w") as f:
-            json.dump(result, f, indent=1)
-    return result
+    return finish(result, args.out)
 
 
 if __name__ == "__main__":

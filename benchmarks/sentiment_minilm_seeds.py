@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import tempfile
 import time
 
 import numpy as np
+from _report import finish, mean_std
 
 
 def main(argv=None):
@@ -57,9 +57,7 @@ def main(argv=None):
             keras.backend.clear_session()
 
     def spread(key):
-        xs = [row[key] for row in rows]
-        return {"mean": round(100 * statistics.mean(xs), 2),
-                "std": round(100 * statistics.stdev(xs), 2) if len(xs) > 1 else 0.0}
+        return mean_std(row[key] for row in rows)
 
     def averaged(probs, labels):
         return round(100 * float(np.mean(np.mean(probs, axis=0).argmax(axis=1) == np.asarray(labels))), 2)
@@ -71,11 +69,7 @@ def main(argv=None):
                           "ensemble_dev_accuracy": averaged(dev_probs, ds.dev_labels),
                           "ensemble_test_accuracy": averaged(test_probs, ds.test_labels)},
               "runs": rows}
-    print(json.dumps(result["summary"]))
-    if args.out:
-        with open(args.out, "w") as f:
-            json.dump(result, f, indent=1)
-    return result
+    return finish(result, args.out)
 
 
 if __name__ == "__main__":
