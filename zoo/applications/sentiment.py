@@ -28,7 +28,8 @@ from pathlib import Path
 import numpy as np
 
 from zoo.applications import runs
-from zoo.datasets.text import TextDataset, kfold_indices, load_text_dataset, stratified_split
+from zoo.datasets.splits import kfold_indices, stratified_split
+from zoo.datasets.text import TextDataset, load_text_dataset
 from zoo.errors import check_int, check_number
 
 APPLICATION = "sentiment"

@@ -37,7 +37,7 @@ import numpy as np
 from zoo.datasets import root
 from zoo.datasets.download import safe_extract
 from zoo.datasets.manifest import locate
-from zoo.datasets.text import stratified_split
+from zoo.datasets.splits import stratified_split
 
 MNIST_CLASSES = [str(i) for i in range(10)]
 CIFAR10_CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
@@ -437,10 +437,8 @@ def load_image_folder(path: str | os.PathLike, image_size=None, color_mode: str 
         x, y = x_tr, y_tr
     else:
         x, y, classes = _load_split(folder, size, color_mode)
-    test_idx = stratified_split(y, test_split, seed)[1]
-    mask = np.zeros(len(y), dtype=bool)
-    mask[test_idx] = True
-    return ImageDataset(name, x[~mask], y[~mask], x[mask], y[mask], classes)
+    keep, held = stratified_split(y, test_split, seed)
+    return ImageDataset(name, x[keep], y[keep], x[held], y[held], classes)
 
 
 # --------------------------------------------------------------------------- scikit-learn digits
@@ -469,10 +467,8 @@ def load_digits(path=None, train_size: int = 300, digit_size: int = 20, seed: in
         big = np.asarray(small.resize((digit_size, digit_size), Image.BILINEAR))
         x[i, pad:pad + digit_size, pad:pad + digit_size, 0] = np.clip(np.rint(big), 0, 255).astype("uint8")
     y = bunch.target.astype("int64")
-    test_idx = stratified_split(y, 1.0 - train_size / len(y), seed)[1]
-    mask = np.zeros(len(y), dtype=bool)
-    mask[test_idx] = True
-    return ImageDataset("digits", x[~mask], y[~mask], x[mask], y[mask], MNIST_CLASSES)
+    keep, held = stratified_split(y, 1.0 - train_size / len(y), seed)
+    return ImageDataset("digits", x[keep], y[keep], x[held], y[held], MNIST_CLASSES)
 
 
 # --------------------------------------------------------------------------- by name
