@@ -47,7 +47,7 @@ def select_ensemble(run_dir: str, board, top: int = 6, max_size: int = 4,
     """Best median/mean combination on the validation forecasts of ``run_dir``: (members, combine, owa)."""
     import pandas as pd
 
-    from zoo.forecasting.data import load_dataset, split_last
+    from zoo.datasets.timeseries import load_dataset, split_last
     from zoo.forecasting.ensemble import combine_forecasts
     from zoo.forecasting.metrics import evaluate
 

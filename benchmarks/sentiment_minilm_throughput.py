@@ -20,12 +20,12 @@ import numpy as np
 def main(pretrained: str, batches: int, batch_size: int, seed: int = 0) -> dict:
     import keras
 
-    from zoo.applications import sentiment
     from zoo.datasets.text import load_text_dataset
     from zoo.models import create_model
+    from zoo.tasks.text import batching, transfer
 
     ds = load_text_dataset("sst2")
-    tok = sentiment._wordpiece_for(pretrained)
+    tok = transfer.wordpiece_for(pretrained)
     ids = tok.ids(ds.train_texts)
     lengths = np.array([len(s) for s in ids])
     rng = np.random.default_rng(seed)
@@ -35,7 +35,7 @@ def main(pretrained: str, batches: int, batch_size: int, seed: int = 0) -> dict:
                "mean_wordpieces": float(lengths.mean()), "p99_wordpieces": float(np.percentile(lengths, 99)),
                "max_wordpieces": int(lengths.max())}
     fixed = [sample[i:i + batch_size] for i in range(0, len(sample), batch_size)]
-    bucketed = [sample[b] for b in sentiment._length_batches(lengths[sample].tolist(), batch_size)]
+    bucketed = [sample[b] for b in batching.length_batches(lengths[sample].tolist(), batch_size)]
     plans = {  # name: (batches, freeze the token embedding table, dtype policy)
         "fixed_64": (fixed, False, "float32"),
         "bucketed": (bucketed, False, "float32"),
@@ -46,9 +46,9 @@ def main(pretrained: str, batches: int, batch_size: int, seed: int = 0) -> dict:
         keras.config.set_dtype_policy(policy)
         net = create_model("bert", task="text", pretrained=pretrained, num_classes=2)
         if freeze:
-            sentiment._freeze_token_embeddings(net)
+            transfer.freeze_token_embeddings(net)
         net.compile(optimizer=keras.optimizers.AdamW(2e-5), loss="sparse_categorical_crossentropy")
-        xs = [sentiment._pad_batch([ids[j] for j in b], tok.pad_id, 64 if name == "fixed_64" else None) for b in plan]
+        xs = [batching.pad_batch([ids[j] for j in b], tok.pad_id, 64 if name == "fixed_64" else None) for b in plan]
         xs = [x[:, :64] for x in xs]
         for x, b in zip(xs, plan):  # warm-up / compile
             net.train_on_batch(x, labels[b])

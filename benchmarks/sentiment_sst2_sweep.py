@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 import time
 
 CONFIGS = {
@@ -30,19 +31,13 @@ def main(name: str, seed: int = 0) -> dict:
     from zoo.applications import sentiment
     from zoo.datasets.text import load_text_dataset
 
-    cfg = dict(CONFIGS[name])
-    model = cfg.pop("model")
-    d = sentiment.DEFAULTS.get(sentiment._family(model), sentiment.DEFAULTS["rnn"])
-    settings = {"epochs": d["epochs"], "batch_size": d["batch_size"], "learning_rate": d["learning_rate"],
-                "weight_decay": 0.0, "pretrained": None, "embeddings": None, "freeze_embeddings": False,
-                "sequence_length": None, "max_tokens": None, "min_count": 1, "validation_split": 0.1, "limit": None,
-                "model_kwargs": None, "patience": None}
-    settings.update(cfg)
     ds = load_text_dataset("sst2")
     start = time.perf_counter()
-    net, history, info = sentiment._fit(model, ds, seed=seed, verbose=2, **settings)
+    result = sentiment.train(dataset=ds, seed=seed, verbose=2, output_dir=tempfile.mkdtemp(), resume=False,
+                             **CONFIGS[name])
+    net, history, info = result.model, result.history, result.metrics
     dev = sentiment.evaluate(net, ds, split="dev")["accuracy"]
-    test = sentiment.evaluate(net, ds, split="test")["accuracy"]
+    test = result.metrics["accuracy"]
     return {"config": name, "seed": seed, "backend": keras.backend.backend(), "dev_accuracy": dev,
             "test_accuracy": test, "best_epoch": info.get("best_epoch"), "val_curve": history.get("val_accuracy"),
             "train_wall_time_s": info["train_wall_time_s"], "total_s": time.perf_counter() - start,

@@ -60,6 +60,28 @@ def test_backtest_leaderboard_and_ensemble_reuse(csv_path, tmp_path):
         assert (tmp_path / "runs" / "forecasting" / run_dir.split("/")[-1] / name).exists(), name
 
 
+def test_application_backtest_matches_forecaster_backtest(tmp_path):
+    from zoo.applications import forecasting
+    from zoo.datasets.timeseries import ForecastDataset, split_last
+    from zoo.forecasting import create_forecaster
+
+    t = np.arange(40)
+    frames = [pd.DataFrame({"unique_id": uid, "ds": pd.date_range("2015-01-01", periods=40, freq="MS"),
+                            "y": level + 0.3 * t + 5 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(i).normal(0, 1, 40)})
+              for i, (uid, level) in enumerate([("a", 50.0), ("b", 80.0), ("c", 120.0)])]
+    full = pd.concat(frames, ignore_index=True)
+    full.attrs.update(freq="MS", season_length=12)
+    train, test = split_last(full, 6)
+    ds = ForecastDataset("synthetic", train, test, 6, 12, "MS")
+    board = forecasting.backtest(["theta", "naive2"], ds, windows=2, output_dir=tmp_path / "runs", verbose=False)
+    for name in ("theta", "naive2"):
+        own = create_forecaster(name).backtest(full, horizon=6, windows=2, metrics=("smape", "mase", "owa")).summary
+        row = board.set_index("model").loc[name]
+        for metric in ("smape", "mase", "owa"):
+            assert row[metric] == pytest.approx(own[metric], rel=1e-12), (name, metric)
+    assert board.set_index("model").loc["naive2", "owa"] == pytest.approx(1.0)
+
+
 def test_forecast_future(csv_path):
     from zoo.applications import forecasting
 

@@ -52,6 +52,50 @@ def test_keras_forecasters_are_in_the_model_registry():
     assert {"lstm", "gru", "transformer", "nbeats"} <= set(list_models(task="forecasting"))
 
 
+def test_one_registry_creates_every_forecaster():
+    import keras
+
+    from zoo.forecasting.arima import AutoARIMA
+    from zoo.forecasting.deep import DeepForecaster
+    from zoo.models import create_model, get_model_entry, list_models
+
+    names = set(list_models(task="forecasting"))
+    assert {"naive2", "ets", "theta", "arima", "sarima", "prophet", "ensemble", "lstm", "nbeats"} <= names
+    assert set(list_forecasters()) <= names
+    arima = create_model("arima", task="forecasting", max_models=8)
+    assert isinstance(arima, AutoARIMA) and arima.max_models == 8
+    assert isinstance(create_model("forecasting/ensemble"), Forecaster)
+    # A deep name is still the Keras network for create_model, and its trainer for create_forecaster.
+    assert isinstance(create_model("lstm", task="forecasting", input_length=8, horizon=2), keras.Model)
+    deep = create_forecaster("lstm")
+    assert isinstance(deep, DeepForecaster) and deep.model == "lstm" and deep.epochs == 6
+    assert get_model_entry("forecasting/lstm").forecaster[0] == "zoo.forecasting.deep:DeepForecaster"
+
+
+def test_forecasting_imports_only_lower_layers():
+    """zoo.forecasting, zoo.datasets and zoo.models import no higher layer, and base.py no forecaster."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "zoo"
+    higher = ("zoo.applications", "zoo.tasks", "zoo.cli", "zoo.core")
+    for package in ("forecasting", "datasets", "models"):
+        for path in (root / package).glob("*.py"):
+            imported = set()
+            for node in ast.walk(ast.parse(path.read_text())):
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    imported.add(node.module)
+                    imported.update(f"{node.module}.{a.name}" for a in node.names)
+                elif isinstance(node, ast.Import):
+                    imported.update(a.name for a in node.names)
+            bad = [m for m in imported if m.startswith(higher) and not m.startswith("zoo.core.io")]
+            if package == "datasets":
+                bad += [m for m in imported if m.startswith("zoo.forecasting")]
+            if path.name == "base.py" and package == "forecasting":
+                bad += [m for m in imported if m.startswith(("zoo.forecasting.naive", "zoo.forecasting.registry"))]
+            assert not bad, f"{path.relative_to(root.parent)} imports {sorted(bad)}"
+
+
 @pytest.mark.parametrize("name", list_forecasters())
 def test_contract(name, tiny):
     model = _make(name)
@@ -106,7 +150,7 @@ def test_single_series_without_unique_id_and_parameters():
 
 
 def test_naive2_adjusts_seasonal_series_only():
-    from zoo.baselines.naive import seasonality_test
+    from zoo.forecasting.seasonality import seasonality_test
 
     seasonal = _series(60)["y"].to_numpy()
     assert seasonality_test(seasonal, 12)

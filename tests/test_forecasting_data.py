@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from zoo.forecasting.data import M4_FREQUENCIES, load_dataset, load_m4, read_csv, read_m4, split_last, validate
+from zoo.datasets.timeseries import M4_FREQUENCIES, load_dataset, load_m4, read_csv, read_m4, split_last, validate
 
 
 def _monthly(n=12):

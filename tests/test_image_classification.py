@@ -219,7 +219,7 @@ def test_keras_applications_base_from_a_weights_file(tmp_path):
     """The keras.applications path without a training step (fine_tune's loop is covered above)."""
     import keras
 
-    from zoo.applications import transfer
+    from zoo.tasks.image import transfer
 
     app = keras.applications.VGG16(include_top=False, weights=None, input_shape=(32, 32, 3), pooling="avg")
     app.get_layer("block1_conv1").kernel.assign(keras.ops.ones((3, 3, 3, 64)) * 0.01)  # not the initialiser's values
@@ -244,7 +244,7 @@ def test_keras_applications_base_from_a_weights_file(tmp_path):
 def test_keras_applications_preprocessing_modes():
     import keras
 
-    from zoo.applications import transfer
+    from zoo.tasks.image import transfer
 
     x = np.array([[[[10.0, 20.0, 30.0]]]], dtype="float32")
     for mode, reference in [("caffe", keras.applications.resnet.preprocess_input),
@@ -321,7 +321,9 @@ def test_evaluate_with_flip_tta_averages_an_image_and_its_mirror():
 
 def test_publish_records_flip_tta_accuracy_for_models_trained_with_flips(tmp_path, saved_dir, monkeypatch):
     ds = _toy(n=24, shape=(8, 8, 3), classes=2, name="cifar10")
-    monkeypatch.setattr(ic, "load_image_dataset", lambda *a, **k: ds)  # stands in for the real CIFAR-10
+    import zoo.tasks.image.task as image_task
+
+    monkeypatch.setattr(image_task, "load_image_dataset", lambda *a, **k: ds)  # stands in for the real CIFAR-10
     result = ic.train(model="mlp", dataset=ds, epochs=1, batch_size=8, augment=["flip"], validation_split=0.0,
                       output_dir=tmp_path, verbose=0, model_kwargs={"hidden_units": [8]})
     ic.publish(result.run_dir, "mlp_toy", reference_images=2)

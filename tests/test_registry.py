@@ -8,6 +8,7 @@ from zoo.models import registry
 
 @pytest.fixture
 def scratch_registry(monkeypatch):
+    registry._load_builtin_models()  # into the real registry, before the copy
     monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
 
 
@@ -70,3 +71,23 @@ def test_registering_a_second_builder_under_a_taken_name_fails(scratch_registry)
 def test_register_rejects_unknown_task():
     with pytest.raises(ValueError, match="'task' parameter of register_model"):
         register_model(task="audio")
+
+
+def test_register_forecaster_names_a_class_without_importing_it(scratch_registry):
+    import sys
+
+    from zoo.models import register_forecaster
+    from zoo.models.registry import forecaster_entries
+
+    entry = register_forecaster("fake_forecaster", "zoo_no_such_module:Fake", {"a": 1}, "a test", "test")
+    assert "zoo_no_such_module" not in sys.modules and entry.forecaster == ("zoo_no_such_module:Fake", {"a": 1})
+    assert forecaster_entries()[-1] is entry and get_model_entry("forecasting/fake_forecaster") is entry
+    with pytest.raises(ModuleNotFoundError):
+        create_model("fake_forecaster", task="forecasting")
+    with pytest.raises(ValueError, match="'module:Class'"):
+        register_forecaster("bad", "no_colon")
+    # A name with a Keras builder keeps it and gains the forecaster.
+    builder = get_model_entry("forecasting/nbeats").builder
+    register_forecaster("nbeats", "zoo.forecasting.deep:DeepForecaster", {"model": "nbeats", "epochs": 1})
+    assert get_model_entry("forecasting/nbeats").builder is builder
+    assert get_model_entry("forecasting/nbeats").forecaster[1]["epochs"] == 1

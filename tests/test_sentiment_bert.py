@@ -11,6 +11,7 @@ pytest.importorskip("safetensors")
 
 from tests.test_sentiment_app import FILL, NEG, POS, _sentences  # noqa: E402
 from zoo.applications import sentiment  # noqa: E402
+from zoo.tasks.text import batching  # noqa: E402
 
 
 def write_tiny_bert(folder, words, hidden=16, layers=2, heads=2, intermediate=32, max_positions=64, seed=0):
@@ -85,12 +86,12 @@ def test_keras_hub_converts_the_hf_checkpoint(tiny_bert):
 
 def test_length_buckets_pad_per_batch():
     lengths = [3] * 40 + [30] * 40
-    batches = sentiment._length_batches(lengths, 8, np.random.default_rng(0))
+    batches = batching.length_batches(lengths, 8, np.random.default_rng(0))
     assert sorted(np.concatenate(batches).tolist()) == list(range(80))
-    padded = [sentiment._bucket_length(max(lengths[i] for i in b)) for b in batches]
+    padded = [batching.bucket_length(max(lengths[i] for i in b)) for b in batches]
     assert set(padded) == {8, 32} and padded[0] != padded[1]
     ids = [[5] * n for n in (3, 9)]
-    assert sentiment._pad_batch(ids, 0).shape == (2, 16)
+    assert batching.pad_batch(ids, 0).shape == (2, 16)
 
 
 def test_fine_tune_bert_and_reload(tiny_bert, tiny_sst, tmp_path):

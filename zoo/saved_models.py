@@ -40,8 +40,25 @@ def read_card(model_path: str | os.PathLike) -> dict:
     return {}
 
 
+def pretrained_cards() -> dict[str, dict]:
+    """``{"model.dataset": card}`` of every published model with weights (timm-style tags)."""
+    out = {}
+    for name in list_saved_models():
+        card = read_card(saved_models_dir() / f"{name}.keras")
+        if card.get("model") and card.get("dataset"):
+            out.setdefault(f"{card['model']}.{card['dataset']}", {**card, "name": name})
+    return out
+
+
+def list_pretrained(pattern: str = "*") -> list[str]:
+    """Tags of the zoo's trained models (``lenet5.mnist``, ``textcnn.sst2``...) matching ``pattern``."""
+    import fnmatch
+
+    return sorted(t for t in pretrained_cards() if fnmatch.fnmatch(t, pattern))
+
+
 def resolve_path(name_or_path: str | os.PathLike) -> Path:
-    """A .keras path for a saved-model name or a path; a clear error otherwise."""
+    """A .keras path for a saved-model name, a ``model.dataset`` tag or a path; a clear error otherwise."""
     p = Path(name_or_path)
     if p.suffix == ".keras":
         if not p.exists():
@@ -50,6 +67,9 @@ def resolve_path(name_or_path: str | os.PathLike) -> Path:
     candidate = saved_models_dir() / f"{name_or_path}.keras"
     if candidate.exists():
         return candidate
+    tagged = pretrained_cards().get(str(name_or_path))
+    if tagged is not None:
+        return saved_models_dir() / f"{tagged['name']}.keras"
     known = list_saved_models()
     close = difflib.get_close_matches(str(name_or_path), known, n=3, cutoff=0.4)
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
@@ -80,7 +100,8 @@ def _register_custom_objects(path: Path) -> None:
 
 
 def load(model, compile: bool = False):
-    """(keras model, card) for a model object, a .keras path or a saved-model name."""
+    """(keras model, card) for a model object, a .keras path, a saved-model name (``lenet5_mnist``)
+    or its tag (``lenet5.mnist``, see :func:`list_pretrained`)."""
     import keras
 
     if isinstance(model, keras.Model):

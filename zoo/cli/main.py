@@ -1,5 +1,9 @@
 """The ``zoo`` command: ``info``, ``models``, ``run <recipe>`` and ``train <application>``.
 
+Runs never publish by themselves: ``--publish NAME`` copies the finished model to
+``saved_models/`` (refused if a published model of that name scores better, unless ``--force``).
+An interrupted run continues when the same command is run again.
+
 ``--backend`` is applied before anything imports Keras, so it always wins over
 whatever ``KERAS_BACKEND`` says.
 """
@@ -104,26 +108,38 @@ def cmd_models(args) -> int:
     return 0
 
 
-def _call(application: str, function: str, kwargs: dict):
+def _call(application: str, function: str, kwargs: dict, publish: str | None = None, force: bool = False):
     from zoo.applications import get_application
+    from zoo.core.rundir import TrainResult
 
     module = get_application(application)
     fn = getattr(module, function, None)
     if fn is None:
         raise SystemExit(f"zoo: application {application!r} has no function {function!r}.")
+    if publish is not None:
+        from zoo.core.publish import check_name
+
+        check_name(publish)  # before hours of training, not after
     result = fn(**kwargs)
-    if hasattr(result, "run_dir"):
-        metrics = getattr(result, "metrics", {}) or {}
-        shown = {k: v for k, v in metrics.items() if isinstance(v, (int, float))}
+    if isinstance(result, TrainResult):
+        shown = {k: v for k, v in (result.metrics or {}).items() if isinstance(v, (int, float))}
         print("metrics: " + ", ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in shown.items()))
         print(f"run folder: {result.run_dir}")
+        if publish is not None:
+            from zoo.core.publish import publish as publish_run
+            from zoo.tasks import task_of_run
+
+            card = publish_run(result.run_dir, publish, task_of_run(result.run_dir), force=force)
+            print(f"published: saved_models/{card['name']} ({card.get('file') or 'card only'})")
+    elif publish is not None:
+        raise SystemExit(f"zoo: {application}.{function} makes no model to publish; --publish needs a training run.")
     elif result is not None:
         print(result)
     return 0
 
 
 def cmd_run(args, extra) -> int:
-    from zoo.applications.runs import current_recipe
+    from zoo.core.rundir import current_recipe
 
     recipe = load_recipe(args.recipe)
     application = recipe.pop("application")
@@ -133,11 +149,11 @@ def cmd_run(args, extra) -> int:
     recipe.update(parse_overrides(extra))
     current_recipe.set(path)
     print(f"recipe {path}: {application}.{function}({', '.join(f'{k}={v!r}' for k, v in recipe.items())})")
-    return _call(application, function, recipe)
+    return _call(application, function, recipe, args.publish, args.force)
 
 
 def cmd_train(args, extra) -> int:
-    return _call(args.application, "train", parse_overrides(extra))
+    return _call(args.application, "train", parse_overrides(extra), args.publish, args.force)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -152,9 +168,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("models", parents=[common], help="the model registry as a table")
     p.add_argument("pattern", nargs="?", default="*", help="wildcard, e.g. 'resnet*'")
     p.add_argument("--task", default=None)
-    p = sub.add_parser("run", parents=[common], help="run a recipe from applications/; --key value overrides")
+    publishing = argparse.ArgumentParser(add_help=False)
+    publishing.add_argument("--publish", metavar="NAME", default=None,
+                            help="copy the finished model to saved_models/NAME.keras with its model card")
+    publishing.add_argument("--force", action="store_true",
+                            help="with --publish: replace a published model even if it scores better")
+    p = sub.add_parser("run", parents=[common, publishing],
+                       help="run a recipe from applications/; --key value overrides")
     p.add_argument("recipe")
-    p = sub.add_parser("train", parents=[common], help="train an application; --key value sets train() arguments")
+    p = sub.add_parser("train", parents=[common, publishing],
+                       help="train an application; --key value sets train() arguments")
     p.add_argument("application")
     return parser
 

@@ -31,11 +31,16 @@ def jsonable(value):
 
 def write_text(path: str | os.PathLike, text: str, mode: int = 0o644) -> Path:
     """Write ``text`` to a temporary file beside ``path``, then rename it into place."""
+    return write_bytes(path, text.encode("utf-8"), mode)
+
+
+def write_bytes(path: str | os.PathLike, data: bytes, mode: int = 0o644) -> Path:
+    """Write ``data`` to a temporary file beside ``path``, then rename it into place."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
         os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:

@@ -34,3 +34,18 @@ def kfold_indices(labels, k: int = 10, seed: int = 0) -> list[tuple[np.ndarray, 
         idx = rng.permutation(np.flatnonzero(labels == c))
         fold_of[idx] = np.arange(len(idx)) % k
     return [(np.flatnonzero(fold_of != f), np.flatnonzero(fold_of == f)) for f in range(k)]
+
+
+def validation_split(labels, fraction: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(train, validation) indices: a stratified, seeded ``fraction`` of each class held out; 0 holds out none."""
+    if not fraction:
+        return np.arange(len(labels)), np.arange(0)
+    return stratified_split(labels, fraction, seed)
+
+
+def subset(indices, limit, seed: int = 0) -> np.ndarray:
+    """At most ``limit`` of ``indices`` (a seeded sample, original order kept); None keeps all."""
+    indices = np.asarray(indices)
+    if limit is None or limit >= len(indices):
+        return indices
+    return np.sort(np.random.default_rng(seed).permutation(indices)[:limit])

@@ -16,7 +16,6 @@ Example:
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import inspect
 import logging
 import time
@@ -25,11 +24,14 @@ import warnings
 import numpy as np
 import pandas as pd
 
+from zoo.datasets import timeseries as _data
 from zoo.errors import NotFittedError, check_int
-from zoo.forecasting import data as _data
+from zoo.forecasting import backtesting as _backtesting
 from zoo.forecasting import metrics as _metrics
+from zoo.forecasting.backtesting import KEY_COLUMNS, BacktestResult
 
-KEY_COLUMNS = ("unique_id", "ds", "y")
+__all__ = ["BacktestResult", "Forecaster", "KEY_COLUMNS", "LocalForecaster", "quiet_libraries"]
+
 MIN_POINTS = 3  # fewer cannot show a level and a change; statsmodels fails deep inside on them
 
 
@@ -40,23 +42,6 @@ def quiet_libraries(verbose: bool = False) -> None:
         logging.getLogger(name).setLevel(level)
     # cmdstanpy resets its logger's level when it first logs; disabling it sticks.
     logging.getLogger("cmdstanpy").disabled = not verbose
-
-
-@dataclasses.dataclass
-class BacktestResult:
-    """What ``backtest`` returns: the forecasts against the truth, and metrics per window."""
-
-    forecasts: pd.DataFrame
-    metrics: pd.DataFrame
-
-    @property
-    def summary(self) -> dict:
-        """Metrics averaged over the windows."""
-        return {k: float(v) for k, v in self.metrics.drop(columns=["window"]).mean().items()}
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{k}={v:.4g}" for k, v in self.summary.items())
-        return f"BacktestResult(windows={len(self.metrics)}, {shown})"
 
 
 class Forecaster:
@@ -178,43 +163,33 @@ class Forecaster:
 
         The last window ends at the end of each series; earlier ones start ``step`` (default
         ``horizon``) points before. ``metrics`` come from :mod:`zoo.forecasting.metrics`; ``"owa"``
-        scores against Naive2 fitted on the same data.
+        scores against Naive2 fitted on the same data. The windows are those of
+        :func:`zoo.forecasting.backtesting.backtest`, which also scores several models at once.
         """
-        check_int(horizon, "horizon", f"{type(self).__name__}.backtest")
-        check_int(windows, "windows", f"{type(self).__name__}.backtest")
-        step = check_int(step if step is not None else horizon, "step", f"{type(self).__name__}.backtest")
+        owner = f"{type(self).__name__}.backtest"
+        check_int(horizon, "horizon", owner)
+        check_int(windows, "windows", owner)
+        step = check_int(step if step is not None else horizon, "step", owner)
         unknown = [m for m in metrics if m not in _metrics.ALL_METRICS + ("owa",)]
         if unknown:
             raise ValueError(f"The 'metrics' parameter of backtest accepts {list(_metrics.ALL_METRICS) + ['owa']}. "
                              f"Got unknown {unknown}.")
-        data = _data.validate(df)
-        data.attrs.update(df.attrs)
-        pos = data.groupby("unique_id", sort=False).cumcount(ascending=False).to_numpy()
-        season = int(self.season_length or df.attrs.get("season_length")
-                     or _data.season_length_for(df.attrs.get("freq") or _data.infer_freq(data["ds"].iloc[:50])))
-        all_forecasts, rows = [], []
-        for w in range(windows):
-            end = (windows - 1 - w) * step
-            train = data[pos >= end + horizon].reset_index(drop=True)
-            test = data[(pos >= end) & (pos < end + horizon)].reset_index(drop=True)
-            train.attrs.update(df.attrs)
-            if train.groupby("unique_id").size().min() < 2:
-                raise ValueError(f"Backtest window {w} leaves fewer than 2 training points for some series. "
-                                 f"Use fewer windows or a shorter horizon.")
-            model = self.clone().fit(train)
-            exog = [c for c in test.columns if c not in KEY_COLUMNS]
-            forecast = model.predict(horizon, test[["unique_id", "ds", *exog]] if exog else None)
-            naive2 = None
-            if "owa" in metrics:
-                from zoo.baselines.naive import Naive2
+        run = _backtesting.backtest({self.name: self}, df, horizon, windows, step, season_length=self.season_length,
+                                    owa="owa" in metrics)
+        return run.result(self.name, metrics)
 
-                naive2 = Naive2(season_length=season).fit(train[list(KEY_COLUMNS)]).predict(horizon)
-            _, summary = _metrics.evaluate(forecast, test, train, season, model.level, naive2)
-            rows.append({"window": w, **{m: summary[m] for m in metrics if m in summary}})
-            merged = test[["unique_id", "ds", "y"]].merge(forecast, on=["unique_id", "ds"], how="left")
-            merged.insert(0, "window", w)
-            all_forecasts.append(merged)
-        return BacktestResult(pd.concat(all_forecasts, ignore_index=True), pd.DataFrame(rows))
+    # ---- combinations (an ensemble built from forecasters a backtest has already fitted) ----
+    def combines(self) -> tuple:
+        """Names of the registered forecasters whose forecasts this one combines; empty for a single model.
+
+        When a backtest has already fitted all of them in a window, it builds this forecaster
+        with :meth:`from_members` instead of fitting them again.
+        """
+        return ()
+
+    def from_members(self, members: dict) -> "Forecaster":
+        """A fitted copy of this forecaster made of already fitted ``{name: forecaster}`` (see :meth:`combines`)."""
+        raise NotImplementedError(f"{type(self).__name__} combines no other forecasters.")
 
     # ---- helpers for subclasses ----
     def _check_level(self) -> None:

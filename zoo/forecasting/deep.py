@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from zoo.core.io import save_model, write_json
 from zoo.errors import check_int
 from zoo.forecasting.base import Forecaster
 
@@ -142,9 +143,13 @@ class DeepForecaster(Forecaster):
         self.network_.compile(optimizer=keras.optimizers.Adam(schedule, clipnorm=1.0),
                               loss=PinballLoss(self.quantiles_))
         order = np.random.default_rng(self.seed).permutation(len(x))
-        history = self.network_.fit(x[order], t[order], epochs=self.epochs, batch_size=self.batch_size,
-                                    shuffle=True, verbose=self.verbose)
-        self.history_ = {k: [float(v) for v in vals] for k, vals in history.history.items()}
+        kwargs = dict(epochs=self.epochs, batch_size=self.batch_size, shuffle=True, verbose=self.verbose)
+        run = getattr(self, "run_", None)  # set by zoo.tasks.forecasting: checkpoints and resume per epoch
+        if run is not None:
+            history = run.fit(self.network_, x[order], t[order], phase="fit", **kwargs)
+        else:
+            history = self.network_.fit(x[order], t[order], **kwargs).history
+        self.history_ = {k: [float(v) for v in vals] for k, vals in history.items()}
         self.n_windows_ = int(len(x))
 
     def _predict(self, horizon: int, future: pd.DataFrame) -> dict:
@@ -162,12 +167,10 @@ class DeepForecaster(Forecaster):
     # ---- persistence: the Keras model plus what predict needs (context windows, timestamps) ----
     def save(self, path: str | os.PathLike) -> Path:
         """Write ``model.keras`` and ``forecaster.json`` into the folder ``path``."""
-        from zoo.applications import runs
-
         self._check_fitted("save")
         folder = Path(path)
         folder.mkdir(parents=True, exist_ok=True)
-        runs.save_model(self.network_, folder / MODEL_FILE)
+        save_model(self.network_, folder / MODEL_FILE)
         state = {
             "params": {k: v for k, v in self.get_params().items()},
             "horizon_": self.horizon_, "input_length_": self.input_length_, "freq_": self.freq_,
@@ -176,7 +179,7 @@ class DeepForecaster(Forecaster):
             "context_": {k: v.tolist() for k, v in self.context_.items()}, "exog_columns_": self.exog_columns_,
             "fit_time_": self.fit_time_,
         }
-        runs.write_json(folder / STATE_FILE, state)
+        write_json(folder / STATE_FILE, state)
         return folder
 
     @classmethod

@@ -20,14 +20,13 @@ import pandas as pd
 
 from zoo.errors import check_choice
 from zoo.forecasting.base import Forecaster
+from zoo.forecasting.registry import create_forecaster, forecaster_class
 
 DEFAULT_MEMBERS = ("nbeats", "ets")
 
 
 def member_kwargs(name: str, n_jobs=None, horizon=None, seed=None, level=None, season_length=None, extra=None) -> dict:
     """The keyword arguments of ``create_forecaster(name, ...)`` that its class accepts."""
-    from zoo.forecasting.registry import forecaster_class
-
     accepted = set(forecaster_class(name)._param_names())
     given = {"n_jobs": n_jobs, "horizon": horizon, "seed": seed, "level": level, "season_length": season_length}
     out = {k: v for k, v in given.items() if v is not None and k in accepted}
@@ -58,8 +57,6 @@ class Ensemble(Forecaster):
         self.seed = seed
 
     def _members(self):
-        from zoo.forecasting.registry import create_forecaster
-
         names = list(self.models)
         if not names or "ensemble" in names:
             raise ValueError(f"The 'models' parameter of Ensemble must list registered forecasters other than "
@@ -89,6 +86,13 @@ class Ensemble(Forecaster):
         self.fit_time_ = sum(self.member_times_.values())
         self.fitted_ = True
         return self
+
+    def combines(self) -> tuple:
+        return tuple(self.models)
+
+    def from_members(self, members: dict) -> "Ensemble":
+        rest = {k: v for k, v in self.get_params().items() if k not in ("models", "combine", "level")}
+        return type(self).from_fitted(members, combine=self.combine, **rest)
 
     def _predict(self, horizon: int, future: pd.DataFrame) -> dict:
         frames = [m.predict(horizon) for m in self.members_.values()]

@@ -1,8 +1,11 @@
 """Forecaster names: ``create_forecaster("arima", n_jobs=2)``, ``list_forecasters("*arima")``.
 
-Statistical baselines are not Keras models, so their names live here; the deep forecasters
-(``lstm``, ``gru``, ``transformer``, ``nbeats``) are also Keras builders in the model registry
-under task ``"forecasting"`` and are wrapped by :class:`zoo.forecasting.deep.DeepForecaster`.
+There is one registry, the model registry (:mod:`zoo.models`): every forecaster, statistical or
+deep, is an entry of task ``"forecasting"`` whose ``forecaster`` field names its class and
+defaults (registered in :mod:`zoo.models.forecasters`). These functions are views of it:
+``create_model("arima", task="forecasting")`` gives the same AutoARIMA as ``create_forecaster("arima")``;
+for the deep ones (``lstm``, ``gru``, ``transformer``, ``nbeats``) ``create_model`` builds the
+Keras network and ``create_forecaster`` the :class:`zoo.forecasting.deep.DeepForecaster` that trains it.
 """
 
 from __future__ import annotations
@@ -11,39 +14,21 @@ import difflib
 import fnmatch
 import importlib
 
-# name -> ("module:Class", extra keyword defaults, one-line description)
-_FORECASTERS = {
-    "naive": ("zoo.baselines.naive:Naive", {}, "last value carried forward"),
-    "seasonal_naive": ("zoo.baselines.naive:SeasonalNaive", {}, "value one season earlier"),
-    "naive2": ("zoo.baselines.naive:Naive2", {}, "M4 Naive2: naive on the seasonally adjusted series"),
-    "ets": ("zoo.baselines.ets:ETS", {}, "exponential smoothing, chosen by AICc (statsmodels)"),
-    "theta": ("zoo.baselines.ets:Theta", {}, "Theta method as in the M4 benchmark (statsmodels)"),
-    "arima": ("zoo.baselines.arima:AutoARIMA", {}, "auto ARIMA: KPSS + stepwise AIC search"),
-    "sarima": ("zoo.baselines.arima:AutoSARIMA", {}, "auto seasonal ARIMA, period from the frequency"),
-    "prophet": ("zoo.baselines.prophet:ProphetForecaster", {}, "Prophet per series"),
-    # Deep defaults are sized so that all four train on M4 Weekly's 359 series in about 6 CPU minutes.
-    "lstm": ("zoo.forecasting.deep:DeepForecaster",
-             {"model": "lstm", "epochs": 6, "max_windows_per_series": 100, "learning_rate": 3e-3},
-             "global LSTM, quantile outputs"),
-    "gru": ("zoo.forecasting.deep:DeepForecaster",
-            {"model": "gru", "epochs": 6, "max_windows_per_series": 100, "learning_rate": 3e-3},
-            "global GRU, quantile outputs"),
-    "transformer": ("zoo.forecasting.deep:DeepForecaster",
-                    {"model": "transformer", "epochs": 5, "max_windows_per_series": 60, "learning_rate": 1e-3},
-                    "global Transformer encoder, quantile outputs"),
-    "nbeats": ("zoo.forecasting.deep:DeepForecaster", {"model": "nbeats", "epochs": 10, "max_windows_per_series": 200},
-               "global N-BEATS-style MLP, quantile outputs"),
-    "ensemble": ("zoo.forecasting.ensemble:Ensemble", {}, "median of N-BEATS and ETS (chosen on M4 Weekly validation)"),
-}
+from zoo.models.registry import ModelEntry, forecaster_entries
+
+
+def _entries() -> dict[str, ModelEntry]:
+    return {e.name: e for e in forecaster_entries()}
 
 
 def _resolve(name: str):
-    if not isinstance(name, str) or name not in _FORECASTERS:
-        close = difflib.get_close_matches(str(name), list(_FORECASTERS), n=3, cutoff=0.5)
+    entries = _entries()
+    if not isinstance(name, str) or name not in entries:
+        close = difflib.get_close_matches(str(name), list(entries), n=3, cutoff=0.5)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
-        raise KeyError(f"Unknown forecaster {name!r}.{hint} Known: {', '.join(_FORECASTERS)} "
+        raise KeyError(f"Unknown forecaster {name!r}.{hint} Known: {', '.join(entries)} "
                        f"(see zoo.forecasting.list_forecasters()).")
-    target, defaults, _ = _FORECASTERS[name]
+    target, defaults = entries[name].forecaster
     module, cls = target.split(":")
     return getattr(importlib.import_module(module), cls), defaults
 
@@ -66,8 +51,8 @@ def create_forecaster(name: str, **kwargs):
 
 def list_forecasters(pattern: str = "*") -> list[str]:
     """Forecaster names matching a shell-style ``pattern``, in registry order."""
-    return [n for n in _FORECASTERS if fnmatch.fnmatch(n, pattern)]
+    return [n for n in _entries() if fnmatch.fnmatch(n, pattern)]
 
 
 def describe_forecasters() -> dict[str, str]:
-    return {n: d for n, (_, _, d) in _FORECASTERS.items()}
+    return {n: e.description for n, e in _entries().items()}

@@ -4,42 +4,23 @@ Example:
     >>> from zoo.models import create_model, list_models
     >>> list_models("resnet*")
     >>> model = create_model("lenet5")
+    >>> from zoo import saved_models
+    >>> saved_models.list_pretrained()       # ['lenet5.mnist', 'nbsvm.sst2', 'resnet20.cifar10', 'textcnn.sst2']
+    >>> trained, card = saved_models.load("lenet5.mnist")
 """
 
-import importlib
-
 from zoo.models.registry import (
+    _MODEL_MODULES,
+    _import_all,
     ModelEntry,
     create_model,
+    forecaster_entries,
     get_model_entry,
     list_entries,
     list_models,
+    register_forecaster,
     register_model,
 )
 
-# Modules whose import registers builders. Each application adds its own here.
-_MODEL_MODULES = (
-    "zoo.models.mlp",
-    "zoo.models.lenet",
-    "zoo.models.alexnet",
-    "zoo.models.vgg",
-    "zoo.models.resnet",
-    "zoo.models.text",
-    "zoo.models.nbsvm",
-    "zoo.models.word2vec",
-    "zoo.models.forecasters",
-)
-
-_imported = False
-
-
-def _import_all() -> None:
-    global _imported
-    if _imported:
-        return
-    _imported = True
-    for module in _MODEL_MODULES:
-        importlib.import_module(module)
-
-
-__all__ = ["ModelEntry", "create_model", "get_model_entry", "list_entries", "list_models", "register_model"]
+__all__ = ["ModelEntry", "create_model", "forecaster_entries", "get_model_entry", "list_entries", "list_models",
+           "register_forecaster", "register_model"]

@@ -6,6 +6,12 @@ the output shape is ``(batch, horizon, len(quantiles))``. They use ``keras.layer
 ``keras.ops`` only, so they run on every backend. :class:`zoo.forecasting.deep.DeepForecaster`
 turns them into forecasters (windowing, scaling, training, intervals).
 
+The end of this module registers every forecaster, statistical and deep, under task
+``"forecasting"`` (:func:`zoo.models.registry.register_forecaster`, classes named as strings and
+imported on use): ``create_model("arima", task="forecasting")`` is an unfitted AutoARIMA,
+``create_model("lstm", task="forecasting")`` the Keras network, ``create_forecaster("lstm")``
+the DeepForecaster that trains it.
+
 Example:
     >>> from zoo.models import create_model
     >>> model = create_model("forecasting/nbeats", input_length=52, horizon=13)
@@ -21,7 +27,7 @@ import keras
 from keras import layers, ops
 
 from zoo.errors import check_int
-from zoo.models.registry import register_model
+from zoo.models.registry import register_forecaster, register_model
 
 DEFAULT_QUANTILES = (0.025, 0.5, 0.975)
 
@@ -151,3 +157,47 @@ def nbeats(input_length=52, horizon=13, units=256, num_blocks=4, layers_per_bloc
 
 def parameter_count(model) -> int:
     return int(sum(math.prod(w.shape) for w in model.weights))
+
+
+# Every forecaster, in the order zoo.forecasting.list_forecasters() shows them:
+# name -> ("module:Class", keyword defaults, one-line description, reference).
+_FORECASTERS = {
+    "naive": ("zoo.forecasting.naive:Naive", {}, "last value carried forward",
+              "Hyndman & Athanasopoulos (2021), FPP3 §5.2"),
+    "seasonal_naive": ("zoo.forecasting.naive:SeasonalNaive", {}, "value one season earlier",
+                       "Hyndman & Athanasopoulos (2021), FPP3 §5.2"),
+    "naive2": ("zoo.forecasting.naive:Naive2", {}, "M4 Naive2: naive on the seasonally adjusted series",
+               "Makridakis et al. (2020), the M4 competition"),
+    "ets": ("zoo.forecasting.ets:ETS", {}, "exponential smoothing, chosen by AICc (statsmodels)",
+            "Hyndman et al. (2002), state space ETS"),
+    "theta": ("zoo.forecasting.ets:Theta", {}, "Theta method as in the M4 benchmark (statsmodels)",
+              "Assimakopoulos & Nikolopoulos (2000)"),
+    "arima": ("zoo.forecasting.arima:AutoARIMA", {}, "auto ARIMA: KPSS + stepwise AIC search",
+              "Hyndman & Khandakar (2008)"),
+    "sarima": ("zoo.forecasting.arima:AutoSARIMA", {}, "auto seasonal ARIMA, period from the frequency",
+               "Hyndman & Khandakar (2008)"),
+    "prophet": ("zoo.forecasting.prophet:ProphetForecaster", {}, "Prophet per series", "Taylor & Letham (2018)"),
+    # Deep defaults are sized so that all four train on M4 Weekly's 359 series in about 6 CPU minutes.
+    "lstm": ("zoo.forecasting.deep:DeepForecaster",
+             {"model": "lstm", "epochs": 6, "max_windows_per_series": 100, "learning_rate": 3e-3},
+             "global LSTM, quantile outputs", ""),
+    "gru": ("zoo.forecasting.deep:DeepForecaster",
+            {"model": "gru", "epochs": 6, "max_windows_per_series": 100, "learning_rate": 3e-3},
+            "global GRU, quantile outputs", ""),
+    "transformer": ("zoo.forecasting.deep:DeepForecaster",
+                    {"model": "transformer", "epochs": 5, "max_windows_per_series": 60, "learning_rate": 1e-3},
+                    "global Transformer encoder, quantile outputs", ""),
+    "nbeats": ("zoo.forecasting.deep:DeepForecaster", {"model": "nbeats", "epochs": 10, "max_windows_per_series": 200},
+               "global N-BEATS-style MLP, quantile outputs", ""),
+    "ensemble": ("zoo.forecasting.ensemble:Ensemble", {}, "median of N-BEATS and ETS (chosen on M4 Weekly validation)",
+                 "Makridakis et al. (2020), the M4 competition: combinations"),
+}
+
+
+
+def _register_forecasters() -> None:
+    for name, (target, defaults, description, reference) in _FORECASTERS.items():
+        register_forecaster(name, target, defaults, description, reference)
+
+
+_register_forecasters()

@@ -3,6 +3,9 @@
 Names are unique within a task; the same short name may exist for two tasks
 (``lstm`` the text classifier and ``lstm`` the forecaster). Ask for
 ``"forecasting/lstm"`` or pass ``task=`` to pick one.
+
+Forecasters are entries too (:func:`register_forecaster`): an entry's ``forecaster`` names the
+class that ``zoo.forecasting.create_forecaster`` makes, imported only when used.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import fnmatch
+import importlib
 from typing import Callable
 
 TASKS = ("image", "text", "sequence", "forecasting", "embedding")
@@ -24,6 +28,8 @@ class ModelEntry:
     builder: Callable
     reference: str
     description: str
+    # ("module:Class", default keyword arguments) of the forecaster behind a "forecasting" entry.
+    forecaster: tuple | None = None
 
     @property
     def qualified_name(self) -> str:
@@ -55,10 +61,65 @@ def register_model(name: str | None = None, *, task: str, reference: str = "", d
     return decorator
 
 
+def register_forecaster(name: str, target: str, defaults: dict | None = None, description: str = "",
+                        reference: str = "") -> ModelEntry:
+    """Record the forecaster class ``target`` (``"module:Class"``, not imported here) under task ``"forecasting"``.
+
+    A name that already has a Keras builder (``lstm``, ``nbeats``...) keeps it, so ``create_model``
+    still builds the network, and gains the forecaster that trains it; any other name gets a
+    builder that creates the forecaster. Entries are (re)inserted last: forecasters list in the
+    order they were registered.
+
+    Example:
+        >>> register_forecaster("theta", "zoo.forecasting.ets:Theta", reference="Assimakopoulos & Nikolopoulos (2000)")
+    """
+    module, _, attr = str(target).partition(":")
+    if not module or not attr:
+        raise ValueError(f"The 'target' parameter of register_forecaster must be 'module:Class'. Got {target!r}.")
+    spec = (target, dict(defaults or {}))
+    key = ("forecasting", name)
+    entry = _REGISTRY.pop(key, None)
+    if entry is None:
+        def build(**kwargs):
+            return getattr(importlib.import_module(module), attr)(**{**spec[1], **kwargs})
+
+        build.__name__ = build.__qualname__ = name
+        build.__doc__ = f"A new {attr} forecaster; keyword arguments override {spec[1]}."
+        entry = ModelEntry(name, "forecasting", build, reference, description, spec)
+    else:
+        entry = dataclasses.replace(entry, forecaster=spec, description=description or entry.description,
+                                    reference=reference or entry.reference)
+    _REGISTRY[key] = entry
+    return entry
+
+
+# Modules whose import registers builders. Each application adds its own here.
+_MODEL_MODULES = (
+    "zoo.models.mlp",
+    "zoo.models.lenet",
+    "zoo.models.alexnet",
+    "zoo.models.vgg",
+    "zoo.models.resnet",
+    "zoo.models.text",
+    "zoo.models.nbsvm",
+    "zoo.models.word2vec",
+    "zoo.models.forecasters",
+)
+
+_imported = False
+
+
+def _import_all() -> None:
+    global _imported
+    if _imported:
+        return
+    _imported = True
+    for module in _MODEL_MODULES:
+        importlib.import_module(module)
+
+
 def _load_builtin_models() -> None:
     # Importing the model modules runs their @register_model decorators.
-    from zoo.models import _import_all
-
     _import_all()
 
 
@@ -90,13 +151,20 @@ def get_model_entry(name: str, task: str | None = None) -> ModelEntry:
     raise KeyError(f"Unknown model {name!r}{where}.{hint} See zoo.models.list_models() or `zoo models`.")
 
 
-def create_model(name: str, task: str | None = None, **kwargs):
+def create_model(name: str, /, task: str | None = None, **kwargs):
     """Build a registered model; ``kwargs`` override the builder's defaults.
+
+    ``name`` is positional-only, so a builder may have its own ``name`` argument. The zoo's
+    trained weights load with ``zoo.saved_models.load("lenet5.mnist")`` (timm-style tags, see
+    ``zoo.saved_models.list_pretrained()``).
 
     Example:
         >>> from zoo.models import create_model
         >>> model = create_model("resnet20", classes=10)
     """
+    if "." in str(name):
+        raise KeyError(f"create_model builds untrained architectures; {name!r} names trained weights. Load them "
+                       f"with zoo.saved_models.load({name!r}).")
     return get_model_entry(name, task).builder(**kwargs)
 
 
@@ -120,3 +188,9 @@ def list_entries(pattern: str = "*", task: str | None = None) -> list[ModelEntry
          if (task is None or t == task) and (fnmatch.fnmatch(n, pattern) or fnmatch.fnmatch(e.qualified_name, pattern))),
         key=lambda e: (e.task, e.name),
     )
+
+
+def forecaster_entries() -> list[ModelEntry]:
+    """The entries that have a forecaster (see :func:`register_forecaster`), in registration order."""
+    _load_builtin_models()
+    return [e for e in _REGISTRY.values() if e.forecaster is not None]

@@ -1,5 +1,8 @@
 """Time-series data: the long format, validation, and loaders (CSV, M4, statsmodels datasets).
 
+The forecasters (:mod:`zoo.forecasting`) read this format; ``zoo.forecasting`` re-exports
+``load_dataset``, ``load_m4``, ``read_csv``, ``read_m4``, ``validate`` and ``ForecastDataset``.
+
 Every forecaster takes a pandas DataFrame in the long format Prophet and Nixtla use:
 ``ds`` (timestamps), ``y`` (values) and, for many series, ``unique_id``. Extra columns are
 exogenous regressors. :func:`validate` checks it and fails with a clear error on NaNs, missing
@@ -11,7 +14,7 @@ timestamps, duplicated or unsorted dates, unless you ask for an explicit fill:
 * ``sort=True``: sort rows by ``unique_id, ds``.
 
 Example:
-    >>> from zoo.forecasting.data import load_dataset
+    >>> from zoo.datasets.timeseries import load_dataset
     >>> ds = load_dataset("m4_weekly")            # official train/test, h=13
     >>> ds.train.head(), ds.horizon, ds.season_length
 """
@@ -345,7 +348,7 @@ def load_m4(frequency: str, path: str | os.PathLike | None = None) -> ForecastDa
     Files are found by the dataset manifest (``m4_<frequency>``): $ZOO_DATA_DIR, the cache, or
     a download from the M4 repository.
     """
-    from zoo.datasets import locate
+    from zoo.datasets.manifest import locate
 
     frequency = _m4_frequency(frequency)
     name = f"m4_{frequency}"
@@ -411,7 +414,7 @@ def load_dataset(name: str | os.PathLike, horizon: int | None = None, path: str 
     (official test file; ``horizon`` defaults to M4's), the statsmodels series ``co2``, ``sunspots``,
     ``nile``, ``elnino_mean``, or a path to a ``ds,y`` CSV.
     """
-    from zoo.datasets import dataset_info, locate
+    from zoo.datasets.manifest import dataset_info, locate
 
     if horizon is not None:
         check_int(horizon, "horizon", "forecasting.load_dataset")

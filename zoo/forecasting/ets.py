@@ -1,7 +1,7 @@
 """Exponential smoothing (ETS) and the Theta method from statsmodels.
 
 Example:
-    >>> from zoo.baselines import ETS, Theta
+    >>> from zoo.forecasting.ets import ETS, Theta
     >>> ETS().fit(df).predict(12)
 """
 

@@ -1,7 +1,7 @@
 """Prophet (Taylor & Letham 2018), one model per series, quiet unless ``verbose=True``.
 
 Example:
-    >>> from zoo.baselines import ProphetForecaster
+    >>> from zoo.forecasting.prophet import ProphetForecaster
     >>> ProphetForecaster().fit(df).predict(30)
 """
 

@@ -16,7 +16,7 @@ The search follows R's ``auto.arima``:
    Kalman filter run with the estimated parameters.
 
 Example:
-    >>> from zoo.baselines import AutoARIMA
+    >>> from zoo.forecasting.arima import AutoARIMA
     >>> AutoARIMA(seasonal=True).fit(df).predict(12)
 """
 

@@ -1,4 +1,4 @@
-"""Transfer learning for image classification: a new head on a pretrained base, frozen then fine-tuned.
+"""Transfer learning, a capability of the image task: a new head on a pretrained base, frozen then fine-tuned.
 
 ``fine_tune(base=..., dataset=...)`` accepts as ``base``:
 
@@ -25,16 +25,11 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
-import time
 from pathlib import Path
 
 import numpy as np
 
-from zoo.applications import runs
-from zoo.datasets.images import load_image_dataset
 from zoo.errors import DataNotFoundError, check_int
-
-APPLICATION = "image_classification"
 
 # keras.applications module -> how its preprocess_input scales raw 0..255 RGB images.
 _KERAS_APP_MODES = {
@@ -259,7 +254,7 @@ def build_transfer_model(base: Base, input_shape, classes, augment=False, head_d
     """uint8 images -> [resize] -> [gray->RGB] -> [augment] -> base preprocessing -> features -> Dense(classes)."""
     import keras
 
-    from zoo.applications.image_classification import augmentation_layers
+    from zoo.tasks.image.preprocessing import augmentation_layers
 
     inputs = keras.Input(shape=input_shape, name="image")
     x = inputs
@@ -287,117 +282,5 @@ def build_transfer_model(base: Base, input_shape, classes, augment=False, head_d
     return keras.Model(inputs, outputs, name=name)
 
 
-def fine_tune(
-    base,
-    dataset,
-    weights="imagenet",
-    epochs=5,
-    fine_tune_epochs=5,
-    unfreeze_blocks=2,
-    learning_rate=1e-3,
-    fine_tune_learning_rate=1e-4,
-    batch_size=32,
-    augment=False,
-    label_smoothing=0.0,
-    head_dropout=0.0,
-    image_size=None,
-    base_kwargs=None,
-    validation_split=0.1,
-    limit=None,
-    seed=0,
-    data_path=None,
-    dataset_kwargs=None,
-    output_dir=None,
-    save_as=None,
-    verbose="auto",
-):
-    """Fine-tune a pretrained ``base`` on ``dataset``: new head, frozen base, then the top blocks unfrozen.
-
-    Args:
-        base: see the module docstring (saved model, .keras path, keras.applications name, KerasHub preset).
-        dataset: a dataset name, a folder/archive path, or an ImageDataset.
-        weights: for keras.applications bases: ``"imagenet"``, ``None`` or a weights file path.
-        epochs: phase 1 epochs (head only) at ``learning_rate``.
-        fine_tune_epochs: phase 2 epochs (top blocks unfrozen) at ``fine_tune_learning_rate``; 0 skips it.
-        unfreeze_blocks: how many top blocks phase 2 trains (``"all"`` for the whole base).
-        base_kwargs: extra arguments of a keras.applications builder (e.g. ``{"alpha": 0.35}``).
-        image_size: (height, width) the base sees (keras.applications default: 224x224, or the
-            dataset's size when that is at least 32x32); images are resized inside the model.
-        augment, label_smoothing, head_dropout, validation_split, limit, seed, batch_size: as in ``train``.
-        save_as: also publish as ``saved_models/<save_as>.keras`` with a model card.
-
-    Returns:
-        TrainResult (model, history of both phases, test metrics, run folder).
-    """
-    import keras
-
-    owner = "fine_tune"
-    check_int(epochs, "epochs", owner, minimum=0)
-    check_int(fine_tune_epochs, "fine_tune_epochs", owner, minimum=0)
-    check_int(batch_size, "batch_size", owner)
-    if epochs + fine_tune_epochs == 0:
-        raise ValueError("The 'epochs' and 'fine_tune_epochs' parameters of fine_tune are both 0; nothing to train.")
-    if unfreeze_blocks != "all":
-        check_int(unfreeze_blocks, "unfreeze_blocks", owner, minimum=0)
-    config = {k: v for k, v in locals().items() if k not in ("keras", "owner")}
-    config["base"] = base if isinstance(base, (str, os.PathLike)) else getattr(base, "name", repr(base))
-    keras.utils.set_random_seed(seed)
-    from zoo.applications.image_classification import _split_validation, _subset, evaluate, publish
-
-    ds = load_image_dataset(dataset, data_path, **(dataset_kwargs or {}))
-    if image_size is None and isinstance(base, str) and hasattr(keras.applications, base):
-        h, w = ds.input_shape[:2]
-        image_size = (h, w) if min(h, w) >= 32 else (max(32, h), max(32, w))
-    resolved = resolve_base(base, weights=weights, image_size=tuple(image_size) if image_size else None,
-                            base_kwargs=base_kwargs)
-    (x_tr, y_tr), val = _split_validation(ds.x_train, ds.y_train, validation_split, seed)
-    x_tr, y_tr = _subset(x_tr, y_tr, limit, seed)
-    base_name = Path(str(config["base"])).name.replace(".keras", "")
-    run_dir = runs.make_run_dir(output_dir, APPLICATION, f"finetune-{base_name}", ds.name)
-    config.update(dataset=ds.name, class_names=ds.class_names, input_shape=ds.input_shape, base_kind=resolved.kind,
-                  base_input_shape=resolved.input_shape, num_train=len(x_tr), num_validation=len(val[0]) if val else 0,
-                  num_test=len(ds.x_test), model=f"finetune:{base_name}")
-    runs.save_config(run_dir, APPLICATION, config)
-
-    net = build_transfer_model(resolved, ds.input_shape, ds.num_classes, augment, head_dropout,
-                               name=f"{base_name}_finetuned_{ds.name}")
-    loss = keras.losses.CategoricalCrossentropy(label_smoothing=label_smoothing)
-    y_1h = keras.utils.to_categorical(y_tr, ds.num_classes)
-    val_data = (val[0], keras.utils.to_categorical(val[1], ds.num_classes)) if val else None
-    history: dict[str, list] = {}
-    start = time.perf_counter()
-
-    def run_phase(lr, first, last):
-        net.compile(optimizer=keras.optimizers.Adam(lr), loss=loss, metrics=["accuracy"])
-        h = net.fit(x_tr, y_1h, batch_size=batch_size, epochs=last, initial_epoch=first,
-                    validation_data=val_data, verbose=verbose)
-        for key, values in h.history.items():
-            history.setdefault(key, []).extend(values)
-
-    resolved.features.trainable = False
-    trainable_phase1 = _count_trainable(net)
-    if epochs:
-        run_phase(learning_rate, 0, epochs)
-    unfrozen, trainable_phase2 = [], None
-    if fine_tune_epochs:
-        unfrozen = unfreeze_top(resolved.features, unfreeze_blocks)
-        trainable_phase2 = _count_trainable(net)
-        run_phase(fine_tune_learning_rate, epochs, epochs + fine_tune_epochs)
-    wall = time.perf_counter() - start
-
-    net._zoo_card = {"class_names": ds.class_names, "dataset": ds.name}
-    metrics = evaluate(net, ds, run_dir=run_dir)
-    metrics.update(train_wall_time_s=wall, epochs_run=len(history.get("loss", [])), base_kind=resolved.kind,
-                   unfrozen_blocks=unfrozen, trainable_params_phase1=trainable_phase1,
-                   trainable_params_phase2=trainable_phase2)
-    runs.save_model(net, run_dir / "model.keras")
-    runs.save_history(run_dir, history)
-    runs.plot_learning_curves(history, run_dir / "learning_curves.png")
-    runs.write_json(run_dir / "metrics.json", metrics)
-    if save_as:
-        publish(run_dir, save_as)
-    return runs.TrainResult(net, history, metrics, run_dir)
-
-
-def _count_trainable(model) -> int:
+def count_trainable(model) -> int:
     return int(sum(np.prod(w.shape) for w in model.trainable_weights))

@@ -1,0 +1,125 @@
+"""Seasonality and the M4 Naive2 benchmark as plain functions on arrays and frames.
+
+Two users, neither above the other: :class:`zoo.forecasting.naive.Naive2` (the forecaster) and
+the backtests' OWA (:mod:`zoo.forecasting.backtesting`), which scores against Naive2 without
+creating a forecaster. Both compute Naive2 here, so their numbers are the same.
+
+Prediction intervals use the textbook formula (Hyndman & Athanasopoulos, FPP3 §5.5):
+``sigma * sqrt(h)``, with ``sigma`` the in-sample RMSE of the one-step naive forecast.
+
+Example:
+    >>> from zoo.forecasting.seasonality import naive2_forecast
+    >>> naive2_forecast(train, test[["unique_id", "ds"]], season_length=12)  # unique_id, ds, yhat, ...
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+
+def z_score(alpha: float) -> float:
+    """The two-sided normal quantile of a ``1 - alpha`` interval (1.96 for alpha = 0.05)."""
+    return float(norm.ppf(1.0 - alpha / 2.0))
+
+
+def naive_sigma(y: np.ndarray, lag: int) -> float:
+    """In-sample RMSE of the lag-``lag`` naive forecast (0 when the series is too short)."""
+    if len(y) <= lag:
+        return 0.0
+    d = y[lag:] - y[:-lag]
+    return float(np.sqrt(np.mean(d ** 2)))
+
+
+def seasonality_test(y, season_length: int) -> bool:
+    """M4's 90% autocorrelation test: is lag ``m``'s ACF outside 1.645 * its standard error?
+
+    Applied only when the series holds more than three seasons (as in the M4 benchmark code).
+    """
+    m = int(season_length)
+    y = np.asarray(y, dtype="float64")
+    if m <= 1 or len(y) <= 3 * m:
+        return False
+    x = y - y.mean()
+    denom = np.sum(x ** 2)
+    if denom == 0:
+        return False
+    acf = np.array([np.sum(x[k:] * x[:len(x) - k]) / denom for k in range(m + 1)])
+    limit = 1.645 * np.sqrt((1 + 2 * np.sum(acf[1:m] ** 2)) / len(y))
+    return bool(abs(acf[m]) > limit)
+
+
+def seasonal_indices(y, season_length: int) -> np.ndarray:
+    """Classical multiplicative decomposition's seasonal indices (R ``decompose``), one per phase, mean 1.
+
+    Index ``k`` belongs to the phase of ``y[k]`` (position modulo ``m``).
+    """
+    m = int(season_length)
+    y = np.asarray(y, dtype="float64")
+    n = len(y)
+    if m % 2 == 0:
+        weights = np.r_[0.5, np.ones(m - 1), 0.5] / m
+    else:
+        weights = np.ones(m) / m
+    trend = np.full(n, np.nan)
+    half = len(weights) // 2
+    trend[half:n - half] = np.convolve(y, weights, mode="valid")
+    ratio = y / trend
+    phases = np.array([np.nanmean(ratio[k::m]) for k in range(m)])
+    return phases / np.mean(phases)
+
+
+def naive2_state(y: np.ndarray, season_length: int) -> dict:
+    """What Naive2 learns of one series: the last seasonally adjusted value, its sigma, the future indices.
+
+    The series is adjusted (classical multiplicative decomposition) only when it is positive and
+    the 90% seasonality test says so; otherwise Naive2 is the plain naive forecast.
+    """
+    m = int(season_length)
+    y = np.asarray(y, dtype="float64")
+    if m > 1 and seasonality_test(y, m) and np.all(y > 0):
+        idx = seasonal_indices(y, m)
+        factors = idx[np.arange(len(y)) % m]
+        adjusted = y / factors
+        future_phase = len(y) % m
+        return {"last": float(adjusted[-1]), "sigma": naive_sigma(adjusted, 1), "indices": np.roll(idx, -future_phase)}
+    return {"last": float(y[-1]), "sigma": naive_sigma(y, 1), "indices": None}
+
+
+def naive2_values(state: dict, horizon: int, alpha: float = 0.05):
+    """``(mean, lower, upper)`` over ``horizon`` steps from :func:`naive2_state`, reseasonalised."""
+    mean = np.full(horizon, state["last"])
+    half = z_score(alpha) * state["sigma"] * np.sqrt(np.arange(1, horizon + 1))
+    lower, upper = mean - half, mean + half
+    if state["indices"] is not None:
+        f = state["indices"][np.arange(horizon) % len(state["indices"])]
+        mean, lower, upper = mean * f, lower * f, upper * f
+    return mean, lower, upper
+
+
+def naive2_forecast(history: pd.DataFrame, future: pd.DataFrame, season_length: int,
+                    level: float = 95.0) -> pd.DataFrame:
+    """Naive2 forecasts of every series of ``history`` for the rows of ``future``.
+
+    Args:
+        history: long frame ``unique_id, ds, y`` (sorted by ``ds`` within each series).
+        future: ``unique_id, ds`` of the points to forecast: each series' next steps after its
+            history, in order (e.g. the held-out test part).
+        season_length: the seasonal period (M4's: 1 yearly/weekly/daily, 4, 12, 24).
+        level: coverage of the interval, in percent.
+
+    Returns:
+        ``future``'s ``unique_id, ds`` with ``yhat, yhat_lower, yhat_upper``.
+    """
+    alpha = 1.0 - float(level) / 100.0
+    ys = {uid: g.to_numpy(dtype="float64") for uid, g in history.groupby("unique_id", sort=False)["y"]}
+    out = future[["unique_id", "ds"]].reset_index(drop=True)
+    columns = {c: np.full(len(out), np.nan) for c in ("yhat", "yhat_lower", "yhat_upper")}
+    for uid, rows in out.groupby("unique_id", sort=False).indices.items():
+        if uid not in ys:
+            continue
+        values = naive2_values(naive2_state(ys[uid], season_length), len(rows), alpha)
+        for column, v in zip(columns, values):
+            columns[column][rows] = v
+    return out.assign(**columns)

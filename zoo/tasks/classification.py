@@ -1,0 +1,35 @@
+"""What the image and text classification tasks share: settings checks, splits, ranking."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from zoo.core.task import Task
+from zoo.datasets.splits import subset, validation_split
+from zoo.errors import check_int, check_number
+
+
+class ClassificationTask(Task):
+    """A Keras classifier trained on a train split, selected on a validation split, scored on test."""
+
+    def check_common(self, *, epochs_minimum: int = 1) -> None:
+        owner, c = self.owner, self.config
+        check_int(c.get("epochs"), "epochs", owner, minimum=epochs_minimum)
+        check_int(c.get("batch_size"), "batch_size", owner)
+        check_int(c.get("seed", 0), "seed", owner, minimum=0)
+        check_number(c.get("learning_rate"), "learning_rate", owner, low=0.0)
+        check_number(c.get("weight_decay") or 0.0, "weight_decay", owner, low=0.0, low_open=False)
+        check_number(c.get("validation_split", 0.0), "validation_split", owner, low=0.0, high=1.0, low_open=False)
+        if c.get("limit") is not None:
+            check_int(c["limit"], "limit", owner)
+
+    def split(self, labels) -> tuple[np.ndarray, np.ndarray]:
+        """(train, validation) indices of the training set: stratified, seeded, then ``limit`` applied."""
+        train, val = validation_split(labels, self.config.get("validation_split") or 0.0, self.seed)
+        return subset(train, self.config.get("limit"), self.seed), val
+
+
+def rank(probs, names, top_k: int) -> list[list[tuple[str, float]]]:
+    """Per row, the ``top_k`` best ``(class name, probability)`` pairs."""
+    order = np.argsort(-probs, axis=-1)[:, :top_k]
+    return [[(names[j], float(p[j])) for j in row] for p, row in zip(probs, order)]
