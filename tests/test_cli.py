@@ -60,3 +60,36 @@ def test_run_recipe_writes_resolved_config(shared_data, tmp_path, monkeypatch, c
     assert config["recipe"] == str(recipe) and config["backend"] == backend
     for name in ("model.keras", "history.csv", "metrics.json", "confusion_matrix.png", "learning_curves.png"):
         assert (run_dir / name).exists(), name
+
+
+def test_recipes_publish_only_when_asked(shared_data, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ZOO_DATA_DIR", shared_data)
+    monkeypatch.setenv("ZOO_SAVED_MODELS", str(tmp_path / "saved"))
+    recipe = tmp_path / "tiny.toml"
+    recipe.write_text('application = "image_classification"\nmodel = "lenet5"\ndataset = "mnist"\n'
+                      'epochs = 1\nlimit = 128\nbatch_size = 64\nverbose = 0\n')
+    args = ["run", str(recipe), "--output-dir", str(tmp_path / "runs")]
+    assert cli.main(args) == 0
+    assert not (tmp_path / "saved").exists()  # a plain run never touches saved_models/
+    assert cli.main([*args, "--publish", "tiny_lenet"]) == 0
+    assert "published: saved_models/tiny_lenet" in capsys.readouterr().out
+    card = json.loads((tmp_path / "saved" / "tiny_lenet.json").read_text())
+    assert card["recipe"] == str(recipe) and (tmp_path / "saved" / "tiny_lenet.keras").exists()
+    # A published model that scores better is kept, with the way out in the message.
+    card["test_metrics"]["accuracy"] = 1.0
+    (tmp_path / "saved" / "tiny_lenet.json").write_text(json.dumps(card))
+    assert cli.main([*args, "--publish", "tiny_lenet"]) == 2
+    assert "already scores accuracy 1.0000" in capsys.readouterr().err
+    assert cli.main([*args, "--publish", "tiny_lenet", "--force"]) == 0
+    assert cli.main([*args, "--publish", "../bad name"]) == 2  # checked before training
+    assert "plain file name" in capsys.readouterr().err
+
+
+def test_run_results_are_printed_by_type(capsys, monkeypatch):
+    from zoo.applications import forecasting
+
+    monkeypatch.setattr(forecasting, "backtest", lambda **kw: "a leaderboard")
+    assert cli._call("forecasting", "backtest", {}) == 0
+    assert capsys.readouterr().out.strip().endswith("a leaderboard")
+    with pytest.raises(SystemExit, match="makes no model to publish"):
+        cli._call("forecasting", "backtest", {}, publish="x")

@@ -38,3 +38,16 @@ def test_card_only_models_document_their_recipe():
     for card_path in [p for p in CARDS if p not in WITH_WEIGHTS]:
         card = json.loads(card_path.read_text())
         assert card["recipe"] and card["backend"] and card["test_metrics"]["accuracy"] > 0.5, card_path.name
+
+
+@pytest.mark.parametrize("name", ["textcnn_sst2", "nbsvm.sst2", "lenet5.mnist"])
+def test_a_fresh_process_loads_saved_models_by_name_or_tag(name):
+    # Nothing else imported first: the custom layers (the tokenizer inside text models) must register themselves.
+    import subprocess
+    import sys
+
+    code = (f"from zoo import saved_models; m, card = saved_models.load({name!r}); "
+            f"print(card['name'], m.count_params())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split()[0] == name.replace(".", "_")

@@ -25,6 +25,15 @@ def requested_backend() -> str:
     return os.environ.get("KERAS_BACKEND", DEFAULT_BACKEND)
 
 
+def check_requested_backend() -> str:
+    """``KERAS_BACKEND``, checked before Keras reads it (Keras' own error names no valid choice)."""
+    name = requested_backend()
+    if name not in BACKENDS:
+        raise BackendError(f"KERAS_BACKEND={name!r} is not a backend the zoo runs on; set it to one of "
+                           f"{', '.join(BACKENDS)} (or pass --backend jax|torch|tensorflow).")
+    return name
+
+
 def set_backend(name: str) -> str:
     """Choose the Keras backend for this process; call before Keras is imported.
 

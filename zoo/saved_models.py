@@ -79,12 +79,28 @@ def resolve_path(name_or_path: str | os.PathLike) -> Path:
     )
 
 
+def check_keras_file(path: Path) -> None:
+    """A clear error for a file that exists but is no ``.keras`` archive (empty, truncated, something else)."""
+    import zipfile
+
+    size = Path(path).stat().st_size
+    ok = zipfile.is_zipfile(path)
+    if ok:
+        with zipfile.ZipFile(path) as zf:
+            ok = "config.json" in zf.namelist() and zf.testzip() is None
+    if not ok:
+        state = "empty" if size == 0 else f"{size:,} bytes, truncated or not a Keras archive"
+        raise ValueError(f"The model file {path} is not a valid .keras file ({state}). It may be an interrupted "
+                         f"download or copy: save, train or publish it again.")
+
+
 def _register_custom_objects(path: Path) -> None:
     """Make every class a saved file may name known to Keras before it deserialises the file:
     the zoo's own layers (importing the model modules registers them) and, only when the file's
     config names it, KerasHub's (slow to import, and an optional extra)."""
     import zipfile
 
+    import zoo.text.layers  # noqa: F401  (TextTokenizer: the tokenizer stored inside text models)
     from zoo.models import _import_all
 
     _import_all()
@@ -107,6 +123,7 @@ def load(model, compile: bool = False):
     if isinstance(model, keras.Model):
         return model, getattr(model, "_zoo_card", {})
     path = resolve_path(model)
+    check_keras_file(path)
     _register_custom_objects(path)
     loaded = keras.saving.load_model(path, compile=compile)
     card = read_card(path)

@@ -9,12 +9,10 @@ from __future__ import annotations
 import difflib
 import importlib
 
-APPLICATIONS = {
-    "image_classification": "zoo.applications.image_classification",
-    "sentiment": "zoo.applications.sentiment",
-    "embeddings": "zoo.applications.embeddings",
-    "forecasting": "zoo.applications.forecasting",
-}
+from zoo.tasks import TASKS
+
+# One facade module per task, named after its application.
+APPLICATIONS = {name: f"zoo.applications.{name}" for name in TASKS}
 
 
 def get_application(name: str):

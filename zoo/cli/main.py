@@ -66,8 +66,12 @@ def load_recipe(path: str) -> dict:
                 break
         else:
             raise SystemExit(f"zoo run: recipe {path!r} not found (also looked in applications/).")
-    with open(p, "rb") as f:
-        recipe = tomllib.load(f)
+    try:
+        with open(p, "rb") as f:
+            recipe = tomllib.load(f)
+    except tomllib.TOMLDecodeError as err:
+        raise SystemExit(f"zoo run: recipe {p} is not valid TOML: {err}. Recipes hold lines like "
+                         f"`epochs = 3` and `model = \"lenet5\"` (strings in quotes).") from None
     if "application" not in recipe:
         raise SystemExit(f"zoo run: recipe {p} must set application = \"...\" (e.g. \"image_classification\").")
     recipe["_path"] = str(p)
@@ -108,6 +112,23 @@ def cmd_models(args) -> int:
     return 0
 
 
+def _check_options(owner: str, fn, kwargs: dict) -> None:
+    """Every option a function of the Python API accepts, or one line naming the wrong one and the right ones."""
+    import difflib
+    import inspect
+
+    params = inspect.signature(fn).parameters
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return
+    known = [n for n, p in params.items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    for key in kwargs:
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            hint = f" Did you mean --{close[0].replace('_', '-')}?" if close else ""
+            raise SystemExit(f"zoo: {owner} has no option --{key.replace('_', '-')} (a flag or a recipe key).{hint} "
+                             f"Options: {', '.join(known)}.")
+
+
 def _call(application: str, function: str, kwargs: dict, publish: str | None = None, force: bool = False):
     from zoo.applications import get_application
     from zoo.core.rundir import TrainResult
@@ -116,6 +137,7 @@ def _call(application: str, function: str, kwargs: dict, publish: str | None = N
     fn = getattr(module, function, None)
     if fn is None:
         raise SystemExit(f"zoo: application {application!r} has no function {function!r}.")
+    _check_options(f"{application}.{function}", fn, kwargs)
     if publish is not None:
         from zoo.core.publish import check_name
 
@@ -162,6 +184,8 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--backend", choices=zoo_backend.BACKENDS, default=argparse.SUPPRESS,
                         help="Keras backend (default: $KERAS_BACKEND)")
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show the full traceback of an error (also: ZOO_DEBUG=1)")
     parser = argparse.ArgumentParser(prog="zoo", description="Keras 3 multi-backend applied model zoo.", parents=[common])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("info", parents=[common], help="backend, library versions, devices, data root")
@@ -187,9 +211,12 @@ def main(argv: list[str] | None = None) -> int:
     args, extra = parser.parse_known_args(argv)
     if extra and args.command not in ("run", "train"):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    debug = getattr(args, "debug", False) or bool(os.environ.get("ZOO_DEBUG"))
     try:
         if getattr(args, "backend", None):
             zoo_backend.set_backend(args.backend)
+        else:
+            zoo_backend.check_requested_backend()
         if args.command == "info":
             return cmd_info(args)
         if args.command == "models":
@@ -198,10 +225,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_run(args, extra)
         return cmd_train(args, extra)
     except (ZooError, KeyError, ValueError, FileNotFoundError, ImportError) as err:
-        if os.environ.get("ZOO_DEBUG"):
+        if debug:
             raise
         message = err.args[0] if isinstance(err, KeyError) and err.args else err
-        print(f"zoo: error: {message}\n(set ZOO_DEBUG=1 for the full traceback)", file=sys.stderr)
+        print(f"zoo: error: {message}\n(--debug shows the full traceback)", file=sys.stderr)
         return 2
 
 

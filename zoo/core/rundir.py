@@ -67,18 +67,49 @@ def check_output_dir(output_dir, owner: str) -> Path:
     probe = base
     while not probe.exists():
         probe = probe.parent
+    if not probe.is_dir():
+        raise ValueError(f"The 'output_dir' parameter of {owner} names {base}, inside {probe}, which is a file; "
+                         f"pass a folder (the run folder is made inside it).")
     if not os.access(probe, os.W_OK | os.X_OK):
         raise PermissionError(f"The 'output_dir' parameter of {owner} names {base}, which cannot be written "
                               f"({probe} is not writable). Pass a folder you can write to.")
     return base
 
 
+def _content(value):
+    """``value`` as JSON-able content: in-memory datasets and models by what they hold, not by their repr."""
+    import numpy as np
+
+    if isinstance(value, dict):
+        return {str(k): _content(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_content(v) for v in value]
+    if isinstance(value, np.ndarray):
+        data = value.tobytes() if value.dtype != object else repr(value.tolist()).encode()
+        return f"ndarray{value.shape}{value.dtype}:{hashlib.sha256(data).hexdigest()}"
+    if type(value).__module__.startswith("pandas"):
+        import pandas as pd
+
+        digest = hashlib.sha256(pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes())
+        return f"{type(value).__name__}{list(getattr(value, 'columns', []))}:{digest.hexdigest()}"
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {"type": type(value).__name__,
+                **{f.name: _content(getattr(value, f.name)) for f in dataclasses.fields(value)}}
+    if hasattr(value, "to_json") and hasattr(value, "count_params"):  # a Keras model: its architecture
+        return f"keras:{hashlib.sha256(value.to_json().encode()).hexdigest()}"
+    return jsonable(value)
+
+
 def fingerprint(application: str, config: dict) -> str:
-    """A short hash of what a run computes: the same command gives the same fingerprint."""
+    """A short hash of what a run computes: the same command gives the same fingerprint.
+
+    Datasets and models passed as objects count by their content, so two different in-memory
+    datasets never resume each other's run.
+    """
     import keras
 
     kept = {k: v for k, v in config.items() if k not in NOT_FINGERPRINTED}
-    text = json.dumps(jsonable({"application": application, "backend": keras.backend.backend(), **kept}),
+    text = json.dumps(_content({"application": application, "backend": keras.backend.backend(), **kept}),
                       sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -22,12 +22,13 @@ from zoo.core import rundir
 from zoo.core.io import write_json, write_text
 from zoo.core.plots import plot_learning_curves
 from zoo.core.rundir import TrainResult
+from zoo.errors import ZooError
 
 CHECKPOINTS = "checkpoints"
 HISTORY_LOG = "history.jsonl"
 
 
-class Diverged(FloatingPointError):
+class Diverged(ZooError, FloatingPointError):
     """Training produced a non-finite loss; the last good weights were kept."""
 
 

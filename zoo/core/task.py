@@ -32,7 +32,12 @@ class Task:
     reference_count = 8           # inputs whose outputs a published card records (tests replay them)
 
     def __init__(self, **config):
-        self.config = config
+        defaults = self.defaults(config)
+        unknown = set(config) - set(defaults) if defaults else set()
+        if unknown:
+            raise TypeError(f"Unknown setting(s) {sorted(unknown)} for the {self.application} task; "
+                            f"it accepts {sorted(defaults)}.")
+        self.config = self.resolve({**defaults, **config})
         self.caller = None  # the public function that made this task, for error messages
 
     def __getattr__(self, name):
@@ -43,9 +48,18 @@ class Task:
         raise AttributeError(f"{type(self).__name__} has no attribute or setting {name!r}")
 
     @classmethod
+    def defaults(cls, config: dict) -> dict:
+        """Every setting this task accepts, with its default (``{}``: accept anything)."""
+        return {}
+
+    def resolve(self, config: dict) -> dict:
+        """The configuration with defaults that depend on other settings filled in."""
+        return config
+
+    @classmethod
     def settings(cls, config: dict) -> tuple:
         """The setting names this task accepts (for ``from_config``)."""
-        return tuple(config)
+        return tuple(cls.defaults(config) or config)
 
     @classmethod
     def from_config(cls, config: dict) -> "Task":

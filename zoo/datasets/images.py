@@ -64,6 +64,23 @@ class ImageDataset:
     def num_classes(self) -> int:
         return len(self.class_names)
 
+    def __post_init__(self):
+        """Labels must name a class: a wrong one would train silently or fail deep inside Keras."""
+        if len(self.class_names) < 2:
+            raise ValueError(f"Dataset {self.name!r} has {len(self.class_names)} class ({self.class_names}); "
+                             f"classification needs at least 2. Check the labels or the class folders.")
+        for split in ("train", "test"):
+            x, y = getattr(self, f"x_{split}"), np.asarray(getattr(self, f"y_{split}"))
+            if len(x) != len(y):
+                raise ValueError(f"Dataset {self.name!r}: {len(x)} {split} images but {len(y)} {split} labels.")
+            if y.size and not np.issubdtype(y.dtype, np.integer):
+                raise ValueError(f"Dataset {self.name!r}: {split} labels must be integer class indices; got {y.dtype}.")
+            bad = (y < 0) | (y >= len(self.class_names))
+            if bad.any():
+                raise ValueError(f"Dataset {self.name!r}: {int(bad.sum())} {split} labels lie outside "
+                                 f"0..{len(self.class_names) - 1} (the {len(self.class_names)} classes "
+                                 f"{self.class_names}), e.g. {y[bad][:3].tolist()}. Fix the labels or the class_names.")
+
     def __repr__(self) -> str:
         return (f"ImageDataset({self.name!r}, train={self.x_train.shape}, test={self.x_test.shape}, "
                 f"classes={self.num_classes})")

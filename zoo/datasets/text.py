@@ -26,6 +26,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -124,11 +125,22 @@ def parse_label_line(line: str, path, lineno) -> tuple[str, str]:
 
 
 def _read_label_file(path) -> tuple[list[str], list[str]]:
-    labels, texts = [], []
+    """Texts and labels of a ``<label> <sentence>`` file. Lines with a label and no sentence (Kim's CR and
+    MPQA files have some) are skipped with one warning that counts them."""
+    labels, texts, empty = [], [], []
     for n, line in enumerate(read_lines(path), 1):
+        if len(line.split(None, 1)) == 1:
+            empty.append(n)
+            continue
         label, text = parse_label_line(line, path, n)
         labels.append(label)
         texts.append(text)
+    if empty:
+        if not texts:
+            raise ValueError(f"{path}: every line holds a label and no sentence; expected '<label> <sentence>' lines.")
+        shown = ", ".join(map(str, empty[:5])) + (", ..." if len(empty) > 5 else "")
+        warnings.warn(f"{path}: skipped {len(empty)} line(s) with a label and no sentence (line {shown}).",
+                      stacklevel=3)
     return texts, labels
 
 

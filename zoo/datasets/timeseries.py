@@ -147,6 +147,11 @@ def validate(df: pd.DataFrame, fill: str | None = None, duplicates: str | None =
         bad = out.loc[converted.isna() & out["y"].notna(), "y"].head(3).tolist()
         raise ValueError(f"The 'y' column must be numeric. Got non-numeric values such as {bad}.")
     out["y"] = out["y"].astype("float64")
+    infinite = np.isinf(out["y"].to_numpy())
+    if infinite.any():
+        ex = out.loc[infinite, ["unique_id", "ds"]].head(3).astype(str).to_dict("records")
+        raise ValueError(f"The 'y' column holds {int(infinite.sum())} infinite values, e.g. at {ex}; "
+                         f"replace them with NaN (and pass fill=) or with real values.")
     if fill is not None and fill not in FILL_METHODS:
         raise ValueError(f"The 'fill' parameter must be one of {list(FILL_METHODS)} or None. Got {fill!r} instead.")
     if duplicates is not None and duplicates not in DUPLICATE_METHODS:
@@ -275,9 +280,17 @@ def read_csv(path: str | os.PathLike, fill: str | None = None, duplicates: str |
     text = path.read_bytes().decode("utf-8-sig")
     # Old Mac files end lines with a bare \r, which the csv module would read as one long line.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise ValueError(f"The CSV file {path} is empty; it needs a header line 'ds,y' and one row per timestamp.")
     df = pd.read_csv(io.StringIO(text))
     index = [c for c in df.columns if str(c).startswith("Unnamed:") and df[c].equals(pd.Series(range(len(df))))]
     df = df.drop(columns=index)  # the row numbers DataFrame.to_csv() writes by default
+    missing = [c for c in ("ds", "y") if c not in df.columns]
+    if missing:
+        raise ValueError(f"The CSV file {path.name} must have columns 'ds' (the timestamps) and 'y' (the values); "
+                         f"missing {missing}, got columns {list(df.columns)}. Rename them in the header line.")
+    if df.empty:
+        raise ValueError(f"The CSV file {path.name} has a header and no rows; add one row per timestamp.")
     text_columns = [c for c in df.columns if c not in ("unique_id", "ds", "y") and not pd.api.types.is_numeric_dtype(df[c])]
     if text_columns:
         raise ValueError(f"{path.name} has non-numeric columns {text_columns} besides ds and y: drop them, or "

@@ -354,14 +354,8 @@ class WordEmbeddings(Task):
     lower_is_better = True
 
     @classmethod
-    def settings(cls, config: dict) -> tuple:
-        return tuple(SETTINGS)
-
-    def __init__(self, **config):
-        unknown = set(config) - set(SETTINGS)
-        if unknown:
-            raise TypeError(f"Unknown setting(s) {sorted(unknown)} for the embeddings task; it accepts {sorted(SETTINGS)}.")
-        super().__init__(**{**SETTINGS, **config})
+    def defaults(cls, config: dict) -> dict:
+        return SETTINGS
 
     @property
     def owner(self) -> str:

@@ -99,7 +99,19 @@ def as_image_batch(images_or_paths, input_shape) -> np.ndarray:
         images_or_paths = [images_or_paths]
     if isinstance(images_or_paths, (list, tuple)) and images_or_paths and isinstance(images_or_paths[0], (str, os.PathLike)):
         return _load_images(images_or_paths, input_shape)
-    x = np.asarray(images_or_paths, dtype="float32")
+    raw = np.asarray(images_or_paths)
+    if not (np.issubdtype(raw.dtype, np.number) or raw.dtype == bool):
+        raise TypeError(f"The 'images_or_paths' argument must be image arrays or file paths. Got {raw.dtype} values.")
+    x = raw.astype("float32")
+    if not np.all(np.isfinite(x)):
+        raise ValueError(f"The 'images_or_paths' argument holds {int(np.sum(~np.isfinite(x)))} NaN or infinite "
+                         f"pixel values; pass uint8 images 0..255.")
+    if np.issubdtype(raw.dtype, np.floating) and x.size and x.max() <= 1.0 and x.max() > 0:
+        raise ValueError("The 'images_or_paths' argument looks scaled to [0, 1] (float, max "
+                         f"{float(x.max()):.3g}); the zoo's models take 0..255 pixels and scale inside. "
+                         f"Pass (images * 255).astype('uint8').")
+    if x.size and (x.min() < 0 or x.max() > 255):
+        raise ValueError(f"The 'images_or_paths' pixels must lie in 0..255; got {float(x.min()):.3g}..{float(x.max()):.3g}.")
     if x.shape == input_shape:  # one image
         x = x[None]
     elif input_shape[-1] == 1 and x.shape == input_shape[:-1]:  # one grayscale image without channel axis
@@ -128,15 +140,8 @@ class ImageClassification(ClassificationTask):
     application = "image_classification"
 
     @classmethod
-    def settings(cls, config: dict) -> tuple:
-        return (*(FINE_TUNE_DEFAULTS if config.get("base") is not None else TRAIN_DEFAULTS), "verbose")
-
-    def __init__(self, **config):
-        defaults = FINE_TUNE_DEFAULTS if config.get("base") is not None else TRAIN_DEFAULTS
-        unknown = set(config) - set(self.settings(config))
-        if unknown:
-            raise TypeError(f"Unknown setting(s) {sorted(unknown)} for the image task; it accepts {sorted(defaults)}.")
-        super().__init__(**{**defaults, **config})
+    def defaults(cls, config: dict) -> dict:
+        return {**(FINE_TUNE_DEFAULTS if config.get("base") is not None else TRAIN_DEFAULTS), "verbose": "auto"}
 
     @property
     def transfer(self) -> bool:

@@ -69,14 +69,11 @@ class TextClassification(ClassificationTask):
     application = "sentiment"
 
     @classmethod
-    def settings(cls, config: dict) -> tuple:
-        return tuple(SETTINGS)
+    def defaults(cls, config: dict) -> dict:
+        return SETTINGS
 
-    def __init__(self, **config):
-        unknown = set(config) - set(SETTINGS)
-        if unknown:
-            raise TypeError(f"Unknown setting(s) {sorted(unknown)} for the text task; it accepts {sorted(SETTINGS)}.")
-        super().__init__(**resolve_defaults(config))
+    def resolve(self, config: dict) -> dict:
+        return resolve_defaults(config)
 
     def check(self) -> None:
         c, owner = self.config, self.owner
@@ -334,6 +331,10 @@ def predict_texts(model, texts, top_k=1, batch_size=128):
                         f"Got {type(texts).__name__}.")
     texts = list(texts)
     odd = [t for t in texts if not isinstance(t, str)]
+    blank = [i for i, t in enumerate(texts) if isinstance(t, str) and not t.strip()]
+    if blank:
+        raise ValueError(f"The 'texts' parameter of sentiment.predict holds {len(blank)} empty string(s) (at index "
+                         f"{', '.join(map(str, blank[:5]))}); a model cannot judge no words. Drop them first.")
     if odd:
         raise TypeError(f"The 'texts' parameter of sentiment.predict must hold strings; got {type(odd[0]).__name__} "
                         f"values such as {odd[0]!r}.")
