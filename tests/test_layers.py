@@ -21,6 +21,7 @@ LAYERS = [
     ("zoo.text", "zoo.saved_models", "zoo.forecasting"),
     ("zoo.core",),
     ("zoo.tasks",),
+    ("zoo.tuning",),
     ("zoo.applications",),
     ("zoo.cli", "zoo.__main__", "zoo"),
 ]

@@ -129,10 +129,45 @@ def _check_options(owner: str, fn, kwargs: dict) -> None:
                              f"Options: {', '.join(known)}.")
 
 
+def _tune(application: str, kwargs: dict) -> int:
+    """``zoo tune <application> --n-trials 20 --model lenet5 ...``: tune() options plus the task's settings."""
+    import inspect
+
+    from zoo.tasks import TASKS, task_class
+    from zoo.tuning import tune
+
+    if application not in TASKS:
+        from zoo.applications import get_application
+
+        get_application(application)  # the usual 'did you mean' error
+    options = [n for n in inspect.signature(tune).parameters if n not in ("application", "config")]
+    settings = [*options, *task_class(application).defaults(kwargs)]
+
+    def accepts(**_):
+        pass
+
+    accepts.__signature__ = inspect.Signature([inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY)
+                                               for n in dict.fromkeys(settings)])
+    _check_options(f"{application} tune", accepts, kwargs)
+    if isinstance(kwargs.get("search_space"), str):
+        raise SystemExit("zoo tune: --search-space takes JSON, e.g. "
+                         "'{\"learning_rate\": [\"log\", 1e-4, 1e-2], \"batch_size\": [32, 64]}'.")
+    found = tune(application, **kwargs)
+    print(f"best validation value: {found.best_value:.4f}; params: {found.best_params}; trials: {found.counts}")
+    print(f"study folder: {found.study_dir}")
+    if found.result is not None:
+        shown = {k: v for k, v in found.result.metrics.items() if isinstance(v, float)}
+        print("retrained, test metrics: " + ", ".join(f"{k}={v:.4f}" for k, v in shown.items()))
+        print(f"run folder: {found.result.run_dir}")
+    return 0
+
+
 def _call(application: str, function: str, kwargs: dict, publish: str | None = None, force: bool = False):
     from zoo.applications import get_application
     from zoo.core.rundir import TrainResult
 
+    if function == "tune":
+        return _tune(application, kwargs)
     module = get_application(application)
     fn = getattr(module, function, None)
     if fn is None:
@@ -178,6 +213,10 @@ def cmd_train(args, extra) -> int:
     return _call(args.application, "train", parse_overrides(extra), args.publish, args.force)
 
 
+def cmd_tune(args, extra) -> int:
+    return _tune(args.application, parse_overrides(extra))
+
+
 def build_parser() -> argparse.ArgumentParser:
     # --backend is accepted before or after the subcommand; SUPPRESS keeps the subcommand's
     # parser from overwriting a value given before it with its own default.
@@ -203,13 +242,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", parents=[common, publishing],
                        help="train an application; --key value sets train() arguments")
     p.add_argument("application")
+    p = sub.add_parser("tune", parents=[common], help="search an application's settings with Optuna, e.g. "
+                       "zoo tune image_classification --model lenet5 --epochs 5 --limit 5000 --n-trials 20 "
+                       "--sampler tpe --pruner hyperband [--storage URL --study-name NAME]")
+    p.add_argument("application")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
-    if extra and args.command not in ("run", "train"):
+    if extra and args.command not in ("run", "train", "tune"):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     debug = getattr(args, "debug", False) or bool(os.environ.get("ZOO_DEBUG"))
     try:
@@ -223,8 +266,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_models(args)
         if args.command == "run":
             return cmd_run(args, extra)
+        if args.command == "tune":
+            return cmd_tune(args, extra)
         return cmd_train(args, extra)
-    except (ZooError, KeyError, ValueError, FileNotFoundError, ImportError) as err:
+    except (ZooError, KeyError, ValueError, FileNotFoundError, ImportError, NotImplementedError, RuntimeError) as err:
         if debug:
             raise
         message = err.args[0] if isinstance(err, KeyError) and err.args else err

@@ -118,6 +118,7 @@ class Run:
         self.diverged = None
         self.checkpoints = self.run_dir / CHECKPOINTS
         self.prefix = ""
+        self.callbacks: list = []  # added to every fit of this run (e.g. tuning's pruning callback)
 
     def sub(self, prefix: str) -> "Run":
         """The same run with phase names prefixed (``fold3/``): several trainings in one folder."""
@@ -174,7 +175,8 @@ class Run:
         done.parent.mkdir(parents=True, exist_ok=True)
         store = self.store(phase)
         model._initial_epoch = None
-        model.fit(*args, callbacks=[*callbacks, _keras_callback(self, self.prefix + phase, store)], **kwargs)
+        model.fit(*args, callbacks=[*callbacks, *self.callbacks, _keras_callback(self, self.prefix + phase, store)],
+                  **kwargs)
         model._initial_epoch = None
         self.check_finite(model, phase, store)
         tmp = done.with_name(f".{done.name}")

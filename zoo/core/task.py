@@ -14,6 +14,7 @@ loop owns everything else) is built from one resolved configuration and implemen
     save(model, run_dir) / load(run_dir)   the model file(s) of a run folder
     sample_inputs(data)            a few raw inputs: reference outputs on model cards, and tests
     card(model, data, metrics)     task-specific fields of the model card
+    search_space() / validation_score(data, run)   what ``zoo.tuning`` searches and optimises
 
 ``zoo.core.runner.run(task)`` calls them in that order and alone writes the run folder.
 """
@@ -30,6 +31,8 @@ class Task:
     primary_metric = "accuracy"   # what publishing compares; higher is better unless lower_is_better
     lower_is_better = False
     reference_count = 8           # inputs whose outputs a published card records (tests replay them)
+    objective = None              # the validation metric tuning optimises (never a test metric)
+    objective_direction = "maximize"
 
     def __init__(self, **config):
         defaults = self.defaults(config)
@@ -113,3 +116,12 @@ class Task:
 
     def card(self, model, run_dir: Path, config: dict, metrics: dict) -> dict:
         return {}
+
+    # ---- tuning (zoo.tuning) ----
+    def search_space(self) -> dict:
+        """The default search space (``zoo.tuning.spaces`` format) of this task's settings and model."""
+        return {}
+
+    def validation_score(self, data, run) -> float:
+        """Train on the training split and score ``objective`` on validation data only."""
+        raise NotImplementedError(f"The {self.application} task has no validation metric to tune on yet.")

@@ -127,14 +127,19 @@ def parse_label_line(line: str, path, lineno) -> tuple[str, str]:
 def _read_label_file(path) -> tuple[list[str], list[str]]:
     """Texts and labels of a ``<label> <sentence>`` file. Lines with a label and no sentence (Kim's CR and
     MPQA files have some) are skipped with one warning that counts them."""
-    labels, texts, empty = [], [], []
+    labels, texts, empty, lone = [], [], [], []
     for n, line in enumerate(read_lines(path), 1):
         if len(line.split(None, 1)) == 1:
-            empty.append(n)
+            lone.append((n, line))
             continue
         label, text = parse_label_line(line, path, n)
         labels.append(label)
         texts.append(text)
+    known = set(labels)
+    for n, line in lone:
+        if line.strip() not in known and not line.strip().lstrip("-").isdigit():
+            parse_label_line(line, path, n)  # a word that is no label: the line is malformed
+        empty.append(n)
     if empty:
         if not texts:
             raise ValueError(f"{path}: every line holds a label and no sentence; expected '<label> <sentence>' lines.")

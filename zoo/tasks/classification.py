@@ -12,6 +12,17 @@ from zoo.errors import check_int, check_number
 class ClassificationTask(Task):
     """A Keras classifier trained on a train split, selected on a validation split, scored on test."""
 
+    objective = "val_accuracy"
+
+    def validation_score(self, data, run) -> float:
+        """The best validation accuracy of one training (tuning never looks at the test set)."""
+        if not self.config.get("validation_split"):
+            raise ValueError(f"Tuning scores each trial on held-out training data: 'validation_split' must be > 0 "
+                             f"for {self.owner}. Got {self.config.get('validation_split')!r}.")
+        _, history, _ = self.fit(self.build(data), data, run)
+        values = [v for v in history.get(self.objective, []) if np.isfinite(v)]
+        return max(values) if values else float("nan")
+
     def check_common(self, *, epochs_minimum: int = 1) -> None:
         owner, c = self.owner, self.config
         check_int(c.get("epochs"), "epochs", owner, minimum=epochs_minimum)

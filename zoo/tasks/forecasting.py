@@ -67,10 +67,23 @@ def future_exog(forecaster, test):
     return test[["unique_id", "ds", *exog]] if exog and test is not None else None
 
 
+# Default search spaces of the statistical forecasters (deep ones get theirs from the builder).
+FORECASTER_SPACES = {
+    "ets": {"model_kwargs.models": [["ANN", "AAdN", "MNN", "MAdN", "ANA", "AAdA", "MNM", "MAdM"],
+                                    ["ANN", "AAdN", "MNN", "MAdN"], ["ANN", "AAdN"], ["AAdN", "MAdN"]]},
+    "arima": {"model_kwargs.max_p": [1, 2, 3, 5], "model_kwargs.max_q": [1, 2, 3, 5], "model_kwargs.max_d": [1, 2]},
+    "sarima": {"model_kwargs.max_p": [1, 2, 3, 5], "model_kwargs.max_q": [1, 2, 3, 5], "model_kwargs.max_P": [0, 1, 2]},
+    "prophet": {"model_kwargs.prophet_kwargs.changepoint_prior_scale": ("log", 1e-3, 0.5),
+                "model_kwargs.prophet_kwargs.seasonality_mode": ["additive", "multiplicative"]},
+}
+
+
 class Forecasting(Task):
     application = "forecasting"
     primary_metric = "owa"  # relative to Naive2 on the same data: comparable across datasets
     lower_is_better = True
+    objective = "owa"  # on the last horizon of the training data (a validation window), never the test part
+    objective_direction = "minimize"
 
     @classmethod
     def defaults(cls, config: dict) -> dict:
@@ -139,6 +152,35 @@ class Forecasting(Task):
 
     def sample_inputs(self, ds: ForecastDataset) -> int:
         return ds.horizon
+
+    # ---- tuning ----
+    def search_space(self) -> dict:
+        from zoo.core.spaces import model_space
+        from zoo.forecasting.deep import DeepForecaster
+
+        name = self.config["model"]
+        if not isinstance(name, str):
+            return {}
+        forecaster = create_forecaster(name)
+        if isinstance(forecaster, DeepForecaster):
+            from zoo.models import get_model_entry
+
+            return {"model_kwargs.input_multiple": [2, 3, 4, 5],
+                    "model_kwargs.learning_rate": ("log", 3e-4, 3e-3),
+                    **model_space(get_model_entry(forecaster.model, "forecasting").builder,
+                                  prefix="model_kwargs.model_kwargs.")}
+        return dict(FORECASTER_SPACES.get(name, {}))
+
+    def validation_score(self, ds: ForecastDataset, run) -> float:
+        """OWA (sMAPE where OWA is undefined) on the last ``horizon`` points of the training data."""
+        from zoo.forecasting.backtesting import backtest, check_windows
+
+        train = with_attrs(ds.train, ds)
+        check_windows(train, ds.horizon, 1, name=ds.name)
+        scores = backtest({self.model_name: self.build(ds)}, train, ds.horizon, 1,
+                          season_length=ds.season_length, level=self.level, name=ds.name).scores
+        value = float(scores["owa"].iloc[0]) if "owa" in scores else float("nan")
+        return value if value == value else float(scores["smape"].iloc[0])
 
 
 def load_forecaster(run_dir) -> Forecaster:

@@ -143,6 +143,18 @@ class ImageClassification(ClassificationTask):
     def defaults(cls, config: dict) -> dict:
         return {**(FINE_TUNE_DEFAULTS if config.get("base") is not None else TRAIN_DEFAULTS), "verbose": "auto"}
 
+    def search_space(self) -> dict:
+        if self.transfer:
+            return {"learning_rate": ("log", 1e-4, 1e-2), "fine_tune_learning_rate": ("log", 1e-5, 1e-3),
+                    "head_dropout": (0.0, 0.5)}
+        space = {"learning_rate": ("log", 1e-4, 1e-2), "batch_size": [32, 64, 128], "label_smoothing": (0.0, 0.2)}
+        if isinstance(self.config["model"], str):
+            from zoo.models import get_model_entry
+            from zoo.core.spaces import model_space
+
+            space.update(model_space(get_model_entry(self.config["model"], "image").builder))
+        return space
+
     @property
     def transfer(self) -> bool:
         return self.config.get("base") is not None

@@ -75,6 +75,18 @@ class TextClassification(ClassificationTask):
     def resolve(self, config: dict) -> dict:
         return resolve_defaults(config)
 
+    def search_space(self) -> dict:
+        lr = float(self.config["learning_rate"])
+        space = {"learning_rate": ("log", lr / 5, lr * 5), "batch_size": [16, 32, 64]}
+        if family(self.config["model"]) not in ("bert", "custom"):
+            from zoo.models import get_model_entry
+            from zoo.core.spaces import model_space
+
+            space.update(model_space(get_model_entry(self.model_name, "text").builder))
+            if self.config["embeddings"] is not None:
+                space.pop("model_kwargs.embedding_dim", None)
+        return space
+
     def check(self) -> None:
         c, owner = self.config, self.owner
         self.check_common()
