@@ -29,7 +29,7 @@ def _images(n=96):
     return ImageDataset("toy", x, y, x[: n // 3], y[: n // 3], ["a", "b", "c"])
 
 
-IMAGE = dict(model="mlp", epochs=3, batch_size=16, validation_split=0.25, model_kwargs={"hidden_units": [8]})
+IMAGE = dict(model="mlp", epochs=3, batch_size=16, validation_split=0.25, model_kwargs={"hidden_units": [8]}, verbose=0)
 
 
 def test_a_study_finds_settings_on_validation_and_retrains_them(tmp_path, capsys):
@@ -51,12 +51,13 @@ def test_a_study_finds_settings_on_validation_and_retrains_them(tmp_path, capsys
     run_dir = found.result.run_dir
     config = json.loads((run_dir / "config.json").read_text())
     assert config["validation_split"] == 0.0 and config["learning_rate"] == found.best_params["learning_rate"]
+    assert config["verbose"] == 0  # the task's own settings pass through tune()
     assert config["model_kwargs"] == {"hidden_units": [8], "dropout": found.best_params["model_kwargs.dropout"]}
     assert json.loads((run_dir / "status.json").read_text())["state"] == "complete"
     assert "accuracy" in json.loads((run_dir / "study.json").read_text())["test_metrics_of_retrained"]
     # The same call again: the study is complete, nothing more is trained.
     again = tune("image_classification", search_space=space, n_trials=4, sampler="random", pruner=None,
-                 output_dir=tmp_path, dataset=ds, retrain=False, verbose=False, **IMAGE)
+                 output_dir=tmp_path, dataset=ds, retrain=False, progress=False, **IMAGE)
     assert len(again.study.trials) == 4 and again.best_params == found.best_params
 
 
@@ -72,7 +73,7 @@ def test_pruned_trials_stop_early_and_are_counted(tmp_path):
     try:
         with pytest.raises(RuntimeError, match="No trial.*completed.*'pruned': 3"):
             tune("image_classification", search_space={"learning_rate": [1e-3, 3e-3, 1e-2]}, n_trials=3,
-                 sampler="grid", output_dir=tmp_path, dataset=_images(), verbose=False, **IMAGE)
+                 sampler="grid", output_dir=tmp_path, dataset=_images(), progress=False, **IMAGE)
     finally:
         tuning_study.make_pruner = original
     (study_dir,) = (tmp_path / "tuning").iterdir()
@@ -85,7 +86,7 @@ def test_pruned_trials_stop_early_and_are_counted(tmp_path):
 def test_hyperband_prunes_a_real_search(tmp_path):
     found = tune("image_classification", search_space={"learning_rate": ("log", 1e-6, 1e-1)}, n_trials=10,
                  sampler="random", pruner="hyperband", output_dir=tmp_path, dataset=_images(), retrain=False,
-                 verbose=False, **{**IMAGE, "epochs": 6})
+                 progress=False, **{**IMAGE, "epochs": 6})
     assert found.counts.get("pruned", 0) >= 1 and found.counts.get("complete", 0) >= 1, found.counts
     assert sum(found.counts.values()) == 10
 
@@ -220,3 +221,81 @@ def test_zoo_tune_on_the_command_line(shared_data, tmp_path, monkeypatch, capsys
     assert "best validation value:" in out and "'complete': 2" in out and "run folder:" in out
     with pytest.raises(SystemExit, match="has no option --n-trails.*Did you mean --n-trials"):
         cli.main(["tune", "image_classification", "--n-trails", "2"])
+
+
+def _initdb():
+    import shutil as sh
+
+    for candidate in (sh.which("initdb"), *sorted(__import__("glob").glob("/usr/lib/postgresql/*/bin/initdb"))):
+        if candidate:
+            return os.path.dirname(candidate)
+    return None
+
+
+@pytest.fixture
+def postgres():
+    """A real PostgreSQL server on 127.0.0.1 (Debian's packages; `.ci/run` installs them), stopped afterwards."""
+    import shutil as sh
+    import socket
+
+    pytest.importorskip("psycopg2", reason="psycopg2-binary is needed for PostgreSQL storage (the 'tune' extra)")
+    bindir = _initdb()
+    if bindir is None:
+        pytest.skip("PostgreSQL is not installed (apt-get install postgresql; .ci/run does it)")
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(tempfile.mkdtemp(prefix="zoo-pg-"))  # not under pytest's private tmp: the server user enters it
+    data = folder / "data"
+    run_as = []
+    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
+        if not sh.which("runuser"):
+            pytest.skip("running as root without runuser: cannot start PostgreSQL as another user")
+        sh.chown(folder, "postgres")
+        run_as = ["runuser", "-u", "postgres", "--"]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    subprocess.run([*run_as, f"{bindir}/initdb", "-D", str(data), "-A", "trust", "-U", "postgres"],
+                   check=True, capture_output=True)
+    subprocess.run([*run_as, f"{bindir}/pg_ctl", "-D", str(data), "-l", str(folder / "log"), "-w", "-o",
+                    f"-p {port} -k {folder} -c listen_addresses=127.0.0.1", "start"], check=True, capture_output=True)
+    try:
+        yield f"postgresql+psycopg2://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run([*run_as, f"{bindir}/pg_ctl", "-D", str(data), "-m", "immediate", "stop"], capture_output=True)
+        sh.rmtree(folder, ignore_errors=True)
+
+
+WORKER = textwrap.dedent("""
+    import sys
+    import numpy as np
+    from zoo.datasets.images import ImageDataset
+    from zoo.tuning import tune
+
+    rng = np.random.default_rng(0)
+    y = np.arange(60) % 2
+    x = (rng.integers(0, 60, (60, 8, 8, 1)) + (y * 120)[:, None, None, None]).astype(np.uint8)
+    ds = ImageDataset("toy", x, y, x[:20], y[:20], ["a", "b"])
+    found = tune("image_classification", search_space={"learning_rate": ("log", 1e-4, 3e-2)}, n_trials=8,
+                 sampler="random", seed=int(sys.argv[3]), pruner=None, storage=sys.argv[1], study_name="shared",
+                 output_dir=sys.argv[2], dataset=ds, model="mlp", epochs=2, batch_size=8, validation_split=0.25,
+                 model_kwargs={"hidden_units": [8]}, retrain=False, progress=False)
+""")
+
+
+def test_two_workers_share_one_postgresql_study(postgres, tmp_path):
+    script = tmp_path / "worker.py"
+    script.write_text(WORKER)
+    workers = [subprocess.Popen([sys.executable, str(script), postgres, str(tmp_path / f"w{i}"), str(i)],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for i in range(2)]
+    outputs = [w.communicate(timeout=600)[0] for w in workers]
+    assert [w.returncode for w in workers] == [0, 0], outputs
+    study = optuna.load_study(study_name="shared", storage=postgres)
+    complete = [t for t in study.trials if t.state.name == "COMPLETE"]
+    numbers = [t.number for t in study.trials]
+    assert len(numbers) == len(set(numbers)) == len(study.trials)  # no trial duplicated
+    assert 8 <= len(complete) <= 9  # the two workers may overshoot by the one trial they ran at the same time
+    assert all(t.state.name in ("COMPLETE",) for t in study.trials)  # none lost or left running
+    # both workers really worked on it
+    assert all((tmp_path / f"w{i}").exists() for i in range(2))

@@ -149,7 +149,7 @@ def _write_plots(study, folder: Path) -> list[str]:
 def tune(application: str, search_space: dict | None = None, n_trials: int = 20, timeout: float | None = None,
          sampler: str = "tpe", pruner: str | None = "hyperband", storage: str | None = None,
          study_name: str | None = None, seed: int = 0, n_jobs: int = 1, output_dir=None, retrain: bool = True,
-         verbose: bool = True, **config) -> TuneResult:
+         progress: bool = True, **config) -> TuneResult:
     """Search ``application``'s settings with Optuna, scoring each trial on validation data only.
 
     Args:
@@ -163,6 +163,7 @@ def tune(application: str, search_space: dict | None = None, n_trials: int = 20,
         pruner: ``"hyperband"``, ``"median"`` or None; trials report the validation metric after every epoch.
         storage: an Optuna storage URL (``sqlite:///...``, ``postgresql://...``); default: ``study.db``
             in the study folder. Workers sharing a storage and ``study_name`` share the study.
+        progress: print a line per finished trial and a summary.
         retrain: train the best settings on training + validation data with the run core
             (an ordinary run folder, with ``study.json`` and the plots) and score it once on test.
         **config: the task's settings (``model``, ``dataset``, ``epochs``...), as for ``train``.
@@ -247,7 +248,7 @@ def tune(application: str, search_space: dict | None = None, n_trials: int = 20,
     if remaining:
         callbacks = [optuna.study.MaxTrialsCallback(n_trials, states=tuple(
             getattr(optuna.trial.TrialState, s) for s in FINISHED))]
-        if verbose:
+        if progress:
             callbacks.append(_progress(n_trials, cls.objective_direction))
         study.optimize(objective, n_trials=remaining, timeout=timeout, n_jobs=n_jobs, callbacks=callbacks,
                        catch=(FloatingPointError,))
@@ -285,7 +286,7 @@ def tune(application: str, search_space: dict | None = None, n_trials: int = 20,
             k: v for k, v in result.metrics.items() if isinstance(v, (int, float))}})
         for plot in plots:
             shutil.copyfile(study_dir / plot, result.run_dir / plot)
-    if verbose:
+    if progress:
         print(f"study {name}: {counts}; best validation {cls.objective} {study.best_value:.4f} with {best_params}"
               + (f"; retrained: {result.run_dir}" if result else ""), flush=True)
     return TuneResult(study, best_params, float(study.best_value), counts, study_dir, result)
