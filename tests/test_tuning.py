@@ -287,6 +287,7 @@ WORKER = textwrap.dedent("""
 def test_two_workers_share_one_postgresql_study(postgres, tmp_path):
     script = tmp_path / "worker.py"
     script.write_text(WORKER)
+    optuna.storages.RDBStorage(postgres)  # the schema once, as `optuna create-study` would; workers then join
     workers = [subprocess.Popen([sys.executable, str(script), postgres, str(tmp_path / f"w{i}"), str(i)],
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for i in range(2)]
     outputs = [w.communicate(timeout=600)[0] for w in workers]

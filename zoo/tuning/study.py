@@ -210,9 +210,16 @@ def tune(application: str, search_space: dict | None = None, n_trials: int = 20,
         if "://" not in url:
             raise ValueError(f"The 'storage' parameter of tune must be a database URL such as "
                              f"'sqlite:///study.db' or 'postgresql://user@host/db'. Got {url!r}.")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-            storage = optuna.storages.RDBStorage(url, heartbeat_interval=15, grace_period=60)
+        for attempt in range(5):  # workers starting together may race to create the tables
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+                    storage = optuna.storages.RDBStorage(url, heartbeat_interval=15, grace_period=60)
+                break
+            except Exception:  # noqa: BLE001  (sqlalchemy's IntegrityError/ProgrammingError on the race)
+                if attempt == 4:
+                    raise
+                time.sleep(0.5 + attempt)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     # Seeded by how far the study got: a resumed random search does not replay its first trials.
     probe = optuna.load_study(study_name=name, storage=storage) if _exists(name, storage) else None
