@@ -164,6 +164,16 @@ def compile_update(fn):
     return tf.function(fn, jit_compile=True, reduce_retracing=True)
 
 
+def load_tf_saved_model(path):
+    """A TensorFlow SavedModel (``tf.saved_model.load``): the runtime of ``zoo export --format tf_saved_model``.
+
+    Works under every Keras backend; keep the returned object alive while calling its ``serve``.
+    """
+    import tensorflow as tf
+
+    return tf.saved_model.load(str(path))
+
+
 def import_framework(name: str):
     """Import a framework module by name (for benchmarks and native baselines)."""
     if name not in BACKENDS:

@@ -69,3 +69,7 @@ def missing_extra(package, extra):
         f"This feature needs the optional package '{package}'. "
         f"Install it with: pip install 'zoo[{extra}]'"
     )
+
+
+class ExportError(ZooError, RuntimeError):
+    """A model cannot be exported to the asked format, or the artifact does not match Keras."""

@@ -1,4 +1,4 @@
-"""The ``zoo`` command: ``info``, ``models``, ``run <recipe>`` and ``train <application>``.
+"""The ``zoo`` command: ``info``, ``models``, ``run <recipe>``, ``train``/``tune <application>``, ``export``, ``serve``.
 
 Runs never publish by themselves: ``--publish NAME`` copies the finished model to
 ``saved_models/`` (refused if a published model of that name scores better, unless ``--force``).
@@ -18,6 +18,7 @@ import tomllib
 from pathlib import Path
 
 from zoo import backend as zoo_backend
+from zoo.cli import deploy
 from zoo.errors import ZooError
 
 
@@ -246,6 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "zoo tune image_classification --model lenet5 --epochs 5 --limit 5000 --n-trials 20 "
                        "--sampler tpe --pruner hyperband [--storage URL --study-name NAME]")
     p.add_argument("application")
+    deploy.add_parsers(sub, common)
     return parser
 
 
@@ -268,8 +270,13 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_run(args, extra)
         if args.command == "tune":
             return cmd_tune(args, extra)
+        if args.command == "export":
+            return deploy.cmd_export(args)
+        if args.command == "serve":
+            return deploy.cmd_serve(args)
         return cmd_train(args, extra)
-    except (ZooError, KeyError, ValueError, FileNotFoundError, ImportError, NotImplementedError, RuntimeError) as err:
+    except (ZooError, KeyError, ValueError, TypeError, FileNotFoundError, FileExistsError, ImportError,
+            NotImplementedError, RuntimeError) as err:
         if debug:
             raise
         message = err.args[0] if isinstance(err, KeyError) and err.args else err
