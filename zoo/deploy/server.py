@@ -4,8 +4,9 @@ Routes: ``POST /predict`` (texts, images as base64 or a multipart upload, or ser
 records), ``GET /health``, ``GET /model`` (the model card, without file paths), ``GET /docs``
 (OpenAPI) and ``GET /`` (a page where a person can try the model).
 
-The model is loaded once when the app is created. Predictions run one at a time (a lock: Keras
-models are not re-entrant), off the event loop, so concurrent clients are all answered. Bodies
+The model is loaded once when the app is created. Predictions run off the event loop, and
+concurrent requests are batched into one model call (``Batcher``; the model never runs twice at
+once, Keras models are not re-entrant). Bodies
 over ``max_body_bytes`` get 413, malformed JSON or wrong shapes 422 with a message naming the
 field, unknown routes 404; a failure inside the model is logged and answered with a plain 500,
 never a traceback or a path.
@@ -48,17 +49,52 @@ def load_predictor(source) -> ExportedModel:
     from zoo.deploy.source import load_source
 
     src = load_source(source, "serve")
-    model, lock = src.model, threading.Lock()
+    model = src.model
 
-    def runner(x: np.ndarray) -> np.ndarray:
+    def run_model(x: np.ndarray) -> np.ndarray:
         n = len(x)
         rows = max(8, 1 << (n - 1).bit_length())  # a few batch shapes, so jax/tensorflow compile once each
         padded = np.concatenate([x, np.repeat(x[:1], rows - n, axis=0)]) if rows > n else x
-        with lock:
-            return np.asarray(model.predict_on_batch(padded))[:n]
+        return np.asarray(model.predict_on_batch(padded))[:n]
 
     card = {**src.card, "kind": src.kind, "name": src.name}
-    return ExportedModel(src.preprocessing, runner, card)
+    return ExportedModel(src.preprocessing, Batcher(run_model), card)
+
+
+class Batcher:
+    """Concurrent calls share model calls: inputs queued while the model is busy run together, once.
+
+    Each caller queues its rows and takes the model lock; whoever holds it runs every queued
+    input as one batch and hands each caller its own rows. The model never runs twice at once
+    (Keras models are not re-entrant), and under load one call serves many requests.
+    """
+
+    def __init__(self, fn):
+        self.fn = fn
+        self._queue_lock, self._model_lock = threading.Lock(), threading.Lock()
+        self._queue: list[dict] = []
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        item = {"x": x, "done": False, "out": None, "error": None}
+        with self._queue_lock:
+            self._queue.append(item)
+        with self._model_lock:
+            if not item["done"]:
+                with self._queue_lock:
+                    batch, self._queue = self._queue, []
+                try:
+                    out = self.fn(np.concatenate([b["x"] for b in batch]))
+                    ends = np.cumsum([len(b["x"]) for b in batch])
+                    for b, start, end in zip(batch, [0, *ends[:-1]], ends):
+                        b["out"] = out[start:end]
+                except Exception as e:  # noqa: BLE001  (every caller of the batch gets the error)
+                    for b in batch:
+                        b["error"] = e
+                for b in batch:
+                    b["done"] = True
+        if item["error"] is not None:
+            raise item["error"]
+        return item["out"]
 
 
 def public_card(card: dict) -> dict:
