@@ -21,7 +21,7 @@ LAYERS = [
     ("zoo.text", "zoo.saved_models", "zoo.forecasting"),
     ("zoo.core",),
     ("zoo.tasks",),
-    ("zoo.tuning",),
+    ("zoo.tuning", "zoo.deploy"),
     ("zoo.applications",),
     ("zoo.cli", "zoo.__main__", "zoo"),
 ]
