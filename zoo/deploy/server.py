@@ -209,11 +209,9 @@ def create_app(source, max_body_bytes: int = MAX_BODY_BYTES):
     from fastapi.concurrency import run_in_threadpool
     from fastapi.responses import HTMLResponse, JSONResponse
 
-    import zoo
-
     predictor = load_predictor(source)
     name = predictor.card.get("name") or predictor.card.get("source") or "model"
-    app = FastAPI(title=f"zoo serve: {name}", version=zoo.__version__,
+    app = FastAPI(title=f"zoo serve: {name}", version=_zoo_version(),
                   description=f"A {predictor.kind} model of the zoo. POST /predict; the page at / tries it.")
 
     def error(status: int, message: str) -> JSONResponse:
@@ -270,6 +268,15 @@ def create_app(source, max_body_bytes: int = MAX_BODY_BYTES):
             return error(422, str(e) if isinstance(e, InputError) else f"input: {e}")
 
     return app
+
+
+def _zoo_version() -> str:
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("zoo")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
 
 
 async def _form_body(request, predictor: ExportedModel) -> dict:
