@@ -1,4 +1,7 @@
-"""The ``zoo`` command: ``info``, ``models``, ``run <recipe>``, ``train``/``tune <application>``, ``export``, ``serve``.
+"""The ``zoo`` command: everything the Python API does has a subcommand.
+
+``info``, ``models``, ``datasets``, ``run <recipe>``, ``train``/``tune``/``evaluate <application>``,
+``predict``, ``forecast``, ``backtest``, ``export``, ``serve``; ``zoo <command> --help`` shows an example.
 
 Runs never publish by themselves: ``--publish NAME`` copies the finished model to
 ``saved_models/`` (refused if a published model of that name scores better, unless ``--force``).
@@ -18,7 +21,7 @@ import tomllib
 from pathlib import Path
 
 from zoo import backend as zoo_backend
-from zoo.cli import deploy
+from zoo.cli import catalog, deploy
 from zoo.errors import ZooError
 
 
@@ -90,26 +93,6 @@ def cmd_info(args) -> int:
         print(f"{name}: {version or 'not installed'}")
     print(f"devices: {', '.join(zoo_backend.devices())}")
     print(f"data root: {root.describe()}")
-    return 0
-
-
-def cmd_models(args) -> int:
-    from zoo.models import list_entries
-
-    entries = list_entries(args.pattern, task=args.task)
-    if not entries:
-        import difflib
-
-        from zoo.models import list_models
-
-        close = difflib.get_close_matches(args.pattern, list_models(task=args.task), n=5, cutoff=0.5)
-        hint = f"; did you mean: {', '.join(close)}?" if close else ""
-        print(f"no models match {args.pattern!r}{hint}")
-        return 1
-    width = max(len(e.name) for e in entries)
-    print(f"{'name':<{width}}  {'task':<11}  reference")
-    for e in entries:
-        print(f"{e.name:<{width}}  {e.task:<11}  {e.reference}")
     return 0
 
 
@@ -191,9 +174,25 @@ def _call(application: str, function: str, kwargs: dict, publish: str | None = N
             print(f"published: saved_models/{card['name']} ({card.get('file') or 'card only'})")
     elif publish is not None:
         raise SystemExit(f"zoo: {application}.{function} makes no model to publish; --publish needs a training run.")
+    else:
+        show(result)
+    return 0
+
+
+def show(result) -> None:
+    """A result of evaluate/forecast/backtest on the terminal: metrics in one line, tables whole."""
+    import pandas as pd
+
+    if isinstance(result, pd.DataFrame):
+        with pd.option_context("display.max_rows", 60, "display.width", 160, "display.precision", 4):
+            print(result.to_string(index=False) if len(result) <= 60 else result)
+        if result.attrs.get("run_dir"):
+            print(f"run folder: {result.attrs['run_dir']}")
+    elif isinstance(result, dict):
+        shown = {k: v for k, v in result.items() if isinstance(v, (int, float)) and not isinstance(v, bool)}
+        print("metrics: " + ", ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in shown.items()))
     elif result is not None:
         print(result)
-    return 0
 
 
 def cmd_run(args, extra) -> int:
@@ -218,6 +217,37 @@ def cmd_tune(args, extra) -> int:
     return _tune(args.application, parse_overrides(extra))
 
 
+def cmd_function(application: str, function: str, extra) -> int:
+    """``zoo evaluate <app>``, ``zoo forecast``, ``zoo backtest``: the Python function, flags as its arguments."""
+    kwargs = parse_overrides(extra)
+    if function == "backtest" and isinstance(kwargs.get("models"), str):
+        kwargs["models"] = [m.strip() for m in kwargs["models"].split(",") if m.strip()]
+    return _call(application, function, kwargs)
+
+
+def cmd_predict(args) -> int:
+    """``zoo predict MODEL INPUTS...``: image files or folders, or a text file / stdin of sentences."""
+    from zoo.cli.inputs import read_inputs
+    from zoo.deploy.source import load_source
+
+    src = load_source(args.model, "zoo predict")
+    if src.kind == "forecaster":
+        raise ValueError(f"{args.model} is a forecaster; forecast with `zoo forecast --model {args.model}`.")
+    labels, inputs = read_inputs(src.kind, args.inputs)
+    if src.kind == "image":
+        from zoo.applications import image_classification
+
+        results = image_classification.predict(src.model, inputs, top_k=args.top_k)
+    else:
+        from zoo.applications import sentiment
+
+        results = sentiment.predict(src.model, inputs, top_k=args.top_k)
+    for label, result in zip(labels, results):
+        pairs = result if isinstance(result, list) else [result]
+        print(f"{label}\t" + "  ".join(f"{name} {p:.4f}" for name, p in pairs))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     # --backend is accepted before or after the subcommand; SUPPRESS keeps the subcommand's
     # parser from overwriting a value given before it with its own default.
@@ -229,9 +259,6 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="zoo", description="Keras 3 multi-backend applied model zoo.", parents=[common])
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("info", parents=[common], help="backend, library versions, devices, data root")
-    p = sub.add_parser("models", parents=[common], help="the model registry as a table")
-    p.add_argument("pattern", nargs="?", default="*", help="wildcard, e.g. 'resnet*'")
-    p.add_argument("--task", default=None)
     publishing = argparse.ArgumentParser(add_help=False)
     publishing.add_argument("--publish", metavar="NAME", default=None,
                             help="copy the finished model to saved_models/NAME.keras with its model card")
@@ -247,6 +274,21 @@ def build_parser() -> argparse.ArgumentParser:
                        "zoo tune image_classification --model lenet5 --epochs 5 --limit 5000 --n-trials 20 "
                        "--sampler tpe --pruner hyperband [--storage URL --study-name NAME]")
     p.add_argument("application")
+    p = sub.add_parser("evaluate", parents=[common], help="test-set metrics of a model; --key value sets evaluate() "
+                       "arguments", epilog="example: zoo evaluate image_classification --model lenet5_mnist --dataset mnist")
+    p.add_argument("application", choices=["image_classification", "sentiment"])
+    p = sub.add_parser("predict", parents=[common], help="labels for image files/folders, or sentences from a "
+                       "text file or stdin ('-')", epilog="examples: zoo predict lenet5_mnist digit.png digits/ ; "
+                       "echo 'a gripping, funny film' | zoo predict textcnn_sst2 -")
+    p.add_argument("model", help="a saved model's name, a .keras file or a run folder")
+    p.add_argument("inputs", nargs="+", help="image files or folders; a .txt file of sentences, or '-' for stdin")
+    p.add_argument("--top-k", type=int, default=1)
+    sub.add_parser("forecast", parents=[common], help="fit on a whole series and forecast ahead; --key value sets "
+                   "forecasting.forecast() arguments",
+                   epilog="example: zoo forecast --model ets --dataset air_passengers --horizon 12")
+    sub.add_parser("backtest", parents=[common], help="score several forecasters on held-out data (a leaderboard)",
+                   epilog="example: zoo backtest --models naive2,theta,ets --dataset m4_weekly")
+    catalog.add_parsers(sub, common)
     deploy.add_parsers(sub, common)
     return parser
 
@@ -254,7 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
-    if extra and args.command not in ("run", "train", "tune"):
+    if extra and args.command not in ("run", "train", "tune", "evaluate", "forecast", "backtest"):
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     debug = getattr(args, "debug", False) or bool(os.environ.get("ZOO_DEBUG"))
     try:
@@ -265,7 +307,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "info":
             return cmd_info(args)
         if args.command == "models":
-            return cmd_models(args)
+            return catalog.cmd_models(args)
+        if args.command == "datasets":
+            return catalog.cmd_datasets(args)
+        if args.command == "evaluate":
+            return cmd_function(args.application, "evaluate", extra)
+        if args.command in ("forecast", "backtest"):
+            return cmd_function("forecasting", args.command, extra)
+        if args.command == "predict":
+            return cmd_predict(args)
         if args.command == "run":
             return cmd_run(args, extra)
         if args.command == "tune":
@@ -275,6 +325,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "serve":
             return deploy.cmd_serve(args)
         return cmd_train(args, extra)
+    except BrokenPipeError:  # `zoo models | head`
+        return 0
     except (ZooError, KeyError, ValueError, TypeError, FileNotFoundError, FileExistsError, ImportError,
             NotImplementedError, RuntimeError) as err:
         if debug:
