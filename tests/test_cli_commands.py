@@ -20,8 +20,7 @@ def test_every_command_has_help(command, capsys):
     assert exit.value.code == 0
     out = capsys.readouterr().out
     assert "--backend" in out
-    if command not in ("info", "run", "train", "tune"):
-        assert "example" in out and f"zoo {command}" in out
+    assert "example" in out and f"zoo {command}" in out
 
 
 def test_models_describe_gives_reference_parameters_and_pretrained_tag(capsys):

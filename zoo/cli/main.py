@@ -258,21 +258,25 @@ def build_parser() -> argparse.ArgumentParser:
                         help="show the full traceback of an error (also: ZOO_DEBUG=1)")
     parser = argparse.ArgumentParser(prog="zoo", description="Keras 3 multi-backend applied model zoo.", parents=[common])
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("info", parents=[common], help="backend, library versions, devices, data root")
+    sub.add_parser("info", parents=[common], help="backend, library versions, devices, data root",
+                   epilog="example: zoo info --backend jax")
     publishing = argparse.ArgumentParser(add_help=False)
     publishing.add_argument("--publish", metavar="NAME", default=None,
                             help="copy the finished model to saved_models/NAME.keras with its model card")
     publishing.add_argument("--force", action="store_true",
                             help="with --publish: replace a published model even if it scores better")
     p = sub.add_parser("run", parents=[common, publishing],
-                       help="run a recipe from applications/; --key value overrides")
+                       help="run a recipe from applications/; --key value overrides",
+                       epilog="example: zoo run applications/mnist_lenet5_demo.toml --epochs 1")
     p.add_argument("recipe")
     p = sub.add_parser("train", parents=[common, publishing],
-                       help="train an application; --key value sets train() arguments")
+                       help="train an application; --key value sets train() arguments",
+                       epilog="example: zoo train image_classification --model lenet5 --dataset mnist --epochs 1")
     p.add_argument("application")
     p = sub.add_parser("tune", parents=[common], help="search an application's settings with Optuna, e.g. "
                        "zoo tune image_classification --model lenet5 --epochs 5 --limit 5000 --n-trials 20 "
-                       "--sampler tpe --pruner hyperband [--storage URL --study-name NAME]")
+                       "--sampler tpe --pruner hyperband [--storage URL --study-name NAME]",
+                       epilog="example: zoo tune forecasting --model ets --dataset air_passengers --n-trials 4")
     p.add_argument("application")
     p = sub.add_parser("evaluate", parents=[common], help="test-set metrics of a model; --key value sets evaluate() "
                        "arguments", epilog="example: zoo evaluate image_classification --model lenet5_mnist --dataset mnist")
