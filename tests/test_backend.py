@@ -97,3 +97,31 @@ def test_versions_lists_the_frameworks():
     versions = zb.versions()
     assert set(versions) >= {"keras", "jax", "torch", "tensorflow", "keras-hub"}
     assert versions["keras"].startswith("3.")
+
+
+def _threads_in_fresh_process(**env):
+    code = ("from zoo import backend as zb, saved_models; saved_models.load('lenet5_mnist'); "
+            "import keras; print(zb.num_threads() if keras.backend.backend() == 'torch' else -1)")
+    base = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "ZOO_NUM_THREADS")}
+    proc = subprocess.run([sys.executable, "-c", code], env={**base, **env}, capture_output=True, text=True, timeout=300)
+    return int(proc.stdout.split()[-1])
+
+
+def test_thread_defaults_are_half_the_cores_overridable_and_reported(monkeypatch, capsys, backend):
+    from zoo.cli.main import main
+
+    monkeypatch.delenv("ZOO_NUM_THREADS", raising=False)
+    half = max(1, len(os.sched_getaffinity(0)) // 2)
+    assert zb.default_threads() == half
+    monkeypatch.setenv("ZOO_NUM_THREADS", "3")
+    assert zb.default_threads() == 3
+    monkeypatch.setenv("ZOO_NUM_THREADS", "zero")
+    with pytest.raises(ValueError, match="ZOO_NUM_THREADS must be a whole number"):
+        zb.default_threads()
+    monkeypatch.delenv("ZOO_NUM_THREADS")
+    if backend == "torch":
+        assert _threads_in_fresh_process() == half                       # the zoo's default
+        assert _threads_in_fresh_process(ZOO_NUM_THREADS="2") == 2       # overridden
+        assert _threads_in_fresh_process(OMP_NUM_THREADS="2") == 2       # the user's OpenMP choice is kept
+    assert main(["info"]) == 0
+    assert "intra-op threads:" in capsys.readouterr().out

@@ -112,6 +112,49 @@ def devices() -> list[str]:
     return [d.name.replace("/physical_device:", "").lower() for d in tf.config.list_physical_devices()]
 
 
+THREADS_ENV = "ZOO_NUM_THREADS"
+_threads_applied: dict = {}
+
+
+def default_threads() -> int:
+    """The zoo's intra-op thread count: ``$ZOO_NUM_THREADS``, else half the usable cores (at least 1).
+
+    On this project's 2-core machine torch's default (one thread per core) made Keras-on-torch
+    training 2.5-25x slower than one thread: its OpenMP threads spin-wait whenever anything
+    else (the input pipeline, another process) wants a core.
+    """
+    value = os.environ.get(THREADS_ENV)
+    if value is not None:
+        if not value.isdigit() or int(value) < 1:
+            raise ValueError(f"{THREADS_ENV} must be a whole number >= 1. Got {value!r}; unset it for the default.")
+        return int(value)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, cores // 2)
+
+
+def apply_thread_defaults() -> dict:
+    """Set the active backend's intra-op threads to :func:`default_threads` once per process.
+
+    torch only (``torch.set_num_threads``); left alone when ``OMP_NUM_THREADS`` is set and
+    ``ZOO_NUM_THREADS`` is not (the user chose). Returns what was applied, for ``zoo info``.
+    """
+    if _threads_applied:
+        return dict(_threads_applied)
+    backend = active_backend()
+    applied = {"backend": backend, "threads": None, "source": "backend default"}
+    if backend == "torch":
+        import torch
+
+        if THREADS_ENV in os.environ or "OMP_NUM_THREADS" not in os.environ:
+            torch.set_num_threads(default_threads())
+            applied.update(threads=torch.get_num_threads(),
+                           source=f"zoo default (${THREADS_ENV} or half the cores)")
+        else:
+            applied.update(threads=torch.get_num_threads(), source="OMP_NUM_THREADS")
+    _threads_applied.update(applied)
+    return applied
+
+
 def num_threads() -> int:
     """Intra-op threads of the active backend (for benchmarks' reports)."""
     backend = active_backend()

@@ -120,6 +120,9 @@ def load(model, compile: bool = False):
     or its tag (``lenet5.mnist``, see :func:`list_pretrained`)."""
     import keras
 
+    from zoo.backend import apply_thread_defaults
+
+    apply_thread_defaults()
     if isinstance(model, keras.Model):
         return model, getattr(model, "_zoo_card", {})
     path = resolve_path(model)

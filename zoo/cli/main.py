@@ -92,6 +92,11 @@ def cmd_info(args) -> int:
     for name, version in zoo_backend.versions().items():
         print(f"{name}: {version or 'not installed'}")
     print(f"devices: {', '.join(zoo_backend.devices())}")
+    threads = zoo_backend.apply_thread_defaults()
+    if threads["threads"] is not None:
+        print(f"intra-op threads: {threads['threads']} ({threads['source']})")
+    else:
+        print(f"intra-op threads: {threads['backend']}'s default (the zoo sets torch's only; ${zoo_backend.THREADS_ENV})")
     print(f"data root: {root.describe()}")
     return 0
 

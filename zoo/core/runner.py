@@ -234,6 +234,9 @@ def run(task, output_dir=None, resume: bool = True, publish: str | None = None, 
     """
     import keras
 
+    from zoo.backend import apply_thread_defaults
+
+    apply_thread_defaults()
     task.check()
     rundir.check_output_dir(output_dir, task.owner)
     if publish is not None:
