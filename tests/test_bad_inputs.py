@@ -41,10 +41,10 @@ def load(path):
     return saved_models.load(str(path))
 
 
-def create_model(name):
+def create_model(name, **kwargs):
     from zoo.models import create_model as create
 
-    return create(name)
+    return create(name, **kwargs)
 
 
 def check_name(name):
@@ -116,6 +116,91 @@ CASES = {
     "output_dir is a file": (lambda t: fc_train(_csv(t, "x", "f"), "air_passengers"), ValueError, "'output_dir'.*is a file"),
     "publish name with a path": (lambda t: check_name("../x"), ValueError, "plain file name"),
 }
+
+
+def ic_train(**kw):
+    from zoo.applications import image_classification as ic
+
+    return ic.train(**{"model": "lenet5", "dataset": "digits", "epochs": 1, **kw})
+
+
+def st_train(**kw):
+    from zoo.applications import sentiment
+
+    return sentiment.train(**{"dataset": "sst2", "epochs": 1, **kw})
+
+
+def fc_model(model, tmp_path):
+    from zoo.applications import forecasting
+
+    return forecasting.train(model=model, dataset="air_passengers", output_dir=tmp_path / "runs")
+
+
+def fc_backtest(**kw):
+    from zoo.applications import forecasting
+
+    return forecasting.backtest(**{"dataset": "air_passengers", "models": ["naive2"], **kw})
+
+
+def tune_ic(**kw):
+    from zoo.tuning import tune
+
+    return tune("image_classification", **{"model": "lenet5", "dataset": "digits", "epochs": 1, "n_trials": 1, **kw})
+
+
+def dataset_info(name):
+    from zoo.datasets.manifest import dataset_info as info
+
+    return info(name)
+
+
+def set_backend(name):
+    from zoo.backend import set_backend as set_
+
+    return set_(name)
+
+
+CASES.update({
+    # training settings (checked before any data is read or model built)
+    "train epochs 0": (lambda t: ic_train(epochs=0), ValueError, "'epochs'.*\\[1, inf\\). Got 0"),
+    "train batch_size 0": (lambda t: ic_train(batch_size=0), ValueError, "'batch_size'.*Got 0"),
+    "train negative learning rate": (lambda t: ic_train(learning_rate=-1.0), ValueError, "'learning_rate'.*\\(0, inf\\)"),
+    "train learning rate as text": (lambda t: ic_train(learning_rate="fast"), ValueError, "'learning_rate'.*'fast'"),
+    "train label_smoothing 1.5": (lambda t: ic_train(label_smoothing=1.5), ValueError, "'label_smoothing'.*\\[0, 1\\)"),
+    "train unknown schedule": (lambda t: ic_train(schedule="wavy"), ValueError, "'schedule'.*'cosine'.*'wavy'"),
+    "train unknown optimizer": (lambda t: ic_train(optimizer="adamw2"), ValueError, "'optimizer'.*'adamw'"),
+    "train validation_split 1.0": (lambda t: ic_train(validation_split=1.0), ValueError, "'validation_split'.*\\[0, 1\\)"),
+    "train unknown model": (lambda t: ic_train(model="lenet6"), KeyError, "Did you mean: lenet5"),
+    "train unknown dataset": (lambda t: ic_train(dataset="mnistt"), ValueError, "'dataset'.*'mnist'.*'mnistt'"),
+    "train unknown augmentation": (lambda t: ic_train(augment="spin"), ValueError, "'augment'.*unknown \\['spin'\\]"),
+    "train seed as text": (lambda t: ic_train(seed="zero"), ValueError, "'seed'.*'zero'"),
+    "sentiment unknown model": (lambda t: st_train(model="textcnnn"), KeyError, "Did you mean: textcnn"),
+    "sentiment unknown dataset": (lambda t: st_train(dataset="sst3"), ValueError, "'dataset'.*'sst2'.*'sst3'"),
+    "sentiment negative epochs": (lambda t: st_train(epochs=-1), ValueError, "'epochs'.*Got -1"),
+    # forecasting
+    "forecast unknown model": (lambda t: fc_model("arimaa", t), KeyError, "Did you mean: arima, sarima"),
+    "forecast unknown dataset": (lambda t: fc_train(t, "air_passenger"), KeyError, "Did you mean: air_passengers"),
+    "forecast horizon as text": (lambda t: fc_train(t, "air_passengers", horizon="12"), ValueError, "'horizon'.*'12'"),
+    "forecast negative seed": (lambda t: fc_train(t, "air_passengers", seed=-1), ValueError, "'seed'.*Got -1"),
+    "backtest windows 0": (lambda t: fc_backtest(windows=0, output_dir=t), ValueError, "'windows'.*Got 0"),
+    "backtest unknown model": (lambda t: fc_backtest(models=["naive3"], output_dir=t), KeyError, "Did you mean: naive"),
+    "backtest no models": (lambda t: fc_backtest(models=[], output_dir=t), ValueError, "'models'.*empty.*naive2"),
+    # tuning
+    "tune unknown sampler": (lambda t: tune_ic(sampler="bayes", output_dir=t), ValueError, "'sampler'.*'tpe'.*'bayes'"),
+    "tune unknown pruner": (lambda t: tune_ic(pruner="asha", output_dir=t), ValueError, "'pruner'.*'hyperband'.*'asha'"),
+    "tune n_trials 0": (lambda t: tune_ic(n_trials=0, output_dir=t), ValueError, "'n_trials'.*Got 0"),
+    "tune log range below 0": (lambda t: tune_ic(search_space={"learning_rate": ("log", -1, 1)}, output_dir=t),
+                               ValueError, "log-uniform, so low must be > 0"),
+    "tune misspelt setting": (lambda t: tune_ic(search_space={"learnin_rate": (0.1, 0.2)}, output_dir=t),
+                              ValueError, "did you mean 'learning_rate'"),
+    "tune storage as a path": (lambda t: tune_ic(storage="study.db", output_dir=t), ValueError, "database URL.*sqlite:///"),
+    # registry, datasets, backend
+    "create_model unknown": (lambda t: create_model("resnet21"), KeyError, "Did you mean: resnet32, resnet20"),
+    "create_model 0 classes": (lambda t: create_model("lenet5", classes=0), ValueError, "'classes' parameter of lenet5.*Got 0"),
+    "create_model 2-D input shape": (lambda t: create_model("lenet5", input_shape=(28, 28)), ValueError, "'input_shape'.*\\(height, width, channels\\).*\\(28, 28\\)"),
+    "unknown dataset name": (lambda t: dataset_info("cifar11"), KeyError, "Did you mean: cifar10"),
+    "unknown backend": (lambda t: set_backend("mxnet"), ValueError, "'backend'.*'jax', 'torch', 'tensorflow'.*'mxnet'"),
+})
 
 
 def _truncated(tmp_path):

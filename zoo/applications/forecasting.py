@@ -118,6 +118,9 @@ def backtest(models=("naive2", "theta", "arima"), dataset="m4_weekly", horizon=N
     full = with_attrs(full.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True), ds)
     backtesting.check_windows(full, ds.horizon, windows, name=ds.name)
     models = [models] if isinstance(models, str) else list(models)
+    if not models:
+        raise ValueError("The 'models' parameter of forecasting.backtest is empty; name at least one forecaster, "
+                         "e.g. models=['naive2', 'theta'] (zoo.forecasting.list_forecasters()).")
     model_kwargs = model_kwargs or {}
     run_dir = rundir.make_run_dir(output_dir, APPLICATION, "backtest", ds.name)
     rundir.save_config(run_dir, APPLICATION, {"function": "backtest", "models": models, "dataset": ds.name,
