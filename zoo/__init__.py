@@ -19,4 +19,17 @@ _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from zoo import backend  # noqa: E402  (no Keras import happens here)
 
-__all__ = ["backend", "__version__"]
+
+
+def export(source, format: str = "onnx", output=None, atol: float = 1e-4):
+    """Export a saved model, ``.keras`` file or run folder; see :func:`zoo.deploy.export` (imports Keras).
+
+    Example:
+        >>> zoo.export("lenet5_mnist", format="onnx", output="exports/lenet5").max_abs_diff
+    """
+    from zoo.deploy import export as export_
+
+    return export_(source, format=format, output=output, atol=atol)
+
+
+__all__ = ["backend", "export", "__version__"]
