@@ -35,12 +35,15 @@ def _backup_dir_ignored(backup_dir):
 def train(model="lenet5", dataset="mnist", epochs=10, batch_size=128, augment=False, seed=0, output_dir=None,
           learning_rate=1e-3, optimizer="adam", weight_decay=0.0, label_smoothing=0.0, schedule="cosine",
           validation_split=0.1, normalize=False, limit=None, data_path=None, dataset_kwargs=None, model_kwargs=None,
-          backup_dir=None, save_as=None, verbose="auto", resume=True, force=False):
+          backup_dir=None, save_as=None, verbose="auto", resume=True, force=False, precision="fp32", distribution=None):
     """Train ``model`` on ``dataset`` and write a run folder.
 
     Args:
         model: a registered image model name (see ``zoo models --task image``) or a Keras model
             that takes images scaled to [0, 1].
+        precision: ``"fp32"`` (default), ``"bf16"`` or ``"fp16"`` (Keras mixed-precision policies).
+        distribution: ``"data_parallel"`` splits each batch across the backend's devices (Keras'
+            distribution API; jax only); ``None`` trains on one device.
         dataset: ``"mnist"``, ``"cifar10"``, ``"digits"``, the path of a folder of class
             sub-folders (or an archive of one), or an ImageDataset.
         epochs, batch_size, learning_rate, label_smoothing: the usual.
@@ -76,7 +79,8 @@ def train(model="lenet5", dataset="mnist", epochs=10, batch_size=128, augment=Fa
 def fine_tune(base, dataset, weights="imagenet", epochs=5, fine_tune_epochs=5, unfreeze_blocks=2, learning_rate=1e-3,
               fine_tune_learning_rate=1e-4, batch_size=32, augment=False, label_smoothing=0.0, head_dropout=0.0,
               image_size=None, base_kwargs=None, validation_split=0.1, limit=None, seed=0, data_path=None,
-              dataset_kwargs=None, output_dir=None, save_as=None, verbose="auto", resume=True, force=False):
+              dataset_kwargs=None, output_dir=None, save_as=None, verbose="auto", resume=True, force=False,
+              precision="fp32", distribution=None):
     """Transfer learning: a new head on a pretrained ``base``, trained frozen, then the top blocks unfrozen.
 
     Args:

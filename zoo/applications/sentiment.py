@@ -37,7 +37,8 @@ def load_model(model):
 def train(model="textcnn", dataset="sst2", epochs=None, batch_size=None, learning_rate=None, weight_decay=None, seed=0,
           output_dir=None, pretrained=None, embeddings=None, freeze_embeddings=None, sequence_length=None,
           max_tokens=None, min_count=1, validation_split=0.1, patience=None, ensemble=1, dtype_policy=None, limit=None,
-          data_path=None, model_kwargs=None, verbose="auto", resume=True, save_as=None, force=False):
+          data_path=None, model_kwargs=None, verbose="auto", resume=True, save_as=None, force=False, precision="fp32",
+          distribution=None):
     """Train a text classifier on ``dataset`` and write a run folder; works with no arguments.
 
     Args:
@@ -58,6 +59,8 @@ def train(model="textcnn", dataset="sst2", epochs=None, batch_size=None, learnin
         patience: stop after this many epochs without a better validation accuracy (default: never early).
         ensemble: train this many members (seeds seed, seed+1, ...) and save one model that averages them.
         dtype_policy: e.g. ``"mixed_bfloat16"`` to compute in bfloat16 (faster on CPUs with AVX512-BF16/AMX).
+        precision: ``"fp32"`` (default), ``"bf16"`` or ``"fp16"``: the short form of ``dtype_policy``.
+        distribution: ``"data_parallel"``: each batch split across the backend's devices (jax only).
         limit: train on at most this many examples (quick runs, tests).
         output_dir: parent of the run folder (default ``runs/``).
         resume: the same arguments after an interruption continue the unfinished run folder.

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from zoo.core import rundir
+from zoo.core.runtime import runtime
 from zoo.core.io import write_json, write_text
 from zoo.core.plots import plot_learning_curves
 from zoo.core.rundir import TrainResult
@@ -248,10 +249,11 @@ def run(task, output_dir=None, resume: bool = True, publish: str | None = None, 
     run_, config = open_run(task, data, output_dir, resume)
     try:
         keras.utils.set_random_seed(task.seed)
-        model = task.build(data)
-        start = time.perf_counter()
-        model, history, info = task.fit(model, data, run_)
-        wall = time.perf_counter() - start
+        with runtime(task.config.get("precision", "fp32"), task.config.get("distribution")):
+            model = task.build(data)
+            start = time.perf_counter()
+            model, history, info = task.fit(model, data, run_)
+            wall = time.perf_counter() - start
         metrics = task.evaluate(model, data, run_dir=run_.run_dir)
         metrics.setdefault("train_wall_time_s", wall)
         metrics.update(info)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from zoo.core.runtime import check_runtime, runtime
 from zoo.core.task import Task
 from zoo.datasets.splits import subset, validation_split
 from zoo.errors import check_int, check_number
@@ -19,7 +20,8 @@ class ClassificationTask(Task):
         if not self.config.get("validation_split"):
             raise ValueError(f"Tuning scores each trial on held-out training data: 'validation_split' must be > 0 "
                              f"for {self.owner}. Got {self.config.get('validation_split')!r}.")
-        _, history, _ = self.fit(self.build(data), data, run)
+        with runtime(self.config.get("precision", "fp32"), self.config.get("distribution")):
+            _, history, _ = self.fit(self.build(data), data, run)
         values = [v for v in history.get(self.objective, []) if np.isfinite(v)]
         return max(values) if values else float("nan")
 
@@ -33,6 +35,7 @@ class ClassificationTask(Task):
         check_number(c.get("validation_split", 0.0), "validation_split", owner, low=0.0, high=1.0, low_open=False)
         if c.get("limit") is not None:
             check_int(c["limit"], "limit", owner)
+        check_runtime(c.get("precision", "fp32"), c.get("distribution"), owner)
 
     def split(self, labels) -> tuple[np.ndarray, np.ndarray]:
         """(train, validation) indices of the training set: stratified, seeded, then ``limit`` applied."""

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from zoo.core.metrics import classification_metrics
+from zoo.core.runtime import RUNTIME_DEFAULTS
 from zoo.core.plots import plot_confusion_matrix
 from zoo.datasets.images import ImageDataset, load_image_dataset
 from zoo.errors import check_choice, check_int, check_number
@@ -26,11 +27,12 @@ from zoo.tasks.optim import OPTIMIZERS, SCHEDULES, make_optimizer, make_schedule
 TRAIN_DEFAULTS = dict(model="lenet5", dataset="mnist", epochs=10, batch_size=128, augment=False, seed=0,
                       learning_rate=1e-3, optimizer="adam", weight_decay=0.0, label_smoothing=0.0,
                       schedule="cosine", validation_split=0.1, normalize=False, limit=None, data_path=None,
-                      dataset_kwargs=None, model_kwargs=None)
+                      dataset_kwargs=None, model_kwargs=None, **RUNTIME_DEFAULTS)
 FINE_TUNE_DEFAULTS = dict(base=None, dataset=None, weights="imagenet", epochs=5, fine_tune_epochs=5,
                           unfreeze_blocks=2, learning_rate=1e-3, fine_tune_learning_rate=1e-4, batch_size=32,
                           augment=False, label_smoothing=0.0, head_dropout=0.0, image_size=None, base_kwargs=None,
-                          validation_split=0.1, limit=None, seed=0, data_path=None, dataset_kwargs=None)
+                          validation_split=0.1, limit=None, seed=0, data_path=None, dataset_kwargs=None,
+                          **RUNTIME_DEFAULTS)
 
 
 @dataclasses.dataclass

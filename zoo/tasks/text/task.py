@@ -16,6 +16,7 @@ import time
 import numpy as np
 
 from zoo.core.metrics import probabilistic_metrics
+from zoo.core.runtime import PRECISIONS, RUNTIME_DEFAULTS
 from zoo.core.plots import plot_confusion_matrix, plot_roc_pr
 from zoo.datasets.splits import stratified_split, subset
 from zoo.datasets.text import TextDataset, load_text_dataset
@@ -34,7 +35,7 @@ DEFAULTS = {
 SETTINGS = dict(model="textcnn", dataset="sst2", epochs=None, batch_size=None, learning_rate=None, weight_decay=None,
                 seed=0, pretrained=None, embeddings=None, freeze_embeddings=None, sequence_length=None,
                 max_tokens=None, min_count=1, validation_split=0.1, patience=None, ensemble=1, dtype_policy=None,
-                limit=None, data_path=None, model_kwargs=None, verbose="auto")
+                limit=None, data_path=None, model_kwargs=None, verbose="auto", **RUNTIME_DEFAULTS)
 REFERENCE_TEXTS = [
     "a gripping, funny film",
     "a dull, tedious mess that never finds its footing",
@@ -90,6 +91,9 @@ class TextClassification(ClassificationTask):
     def check(self) -> None:
         c, owner = self.config, self.owner
         self.check_common()
+        if c["dtype_policy"] is not None and c["precision"] != "fp32" and c["dtype_policy"] != PRECISIONS[c["precision"]]:
+            raise ValueError(f"{owner} got precision={c['precision']!r} and dtype_policy={c['dtype_policy']!r}; "
+                             f"give one of them (precision is the short form of the Keras dtype policy).")
         check_int(c["ensemble"], "ensemble", owner)
         check_int(c["min_count"], "min_count", owner)
         for name, minimum in (("max_tokens", 3), ("patience", 1), ("sequence_length", 1)):
