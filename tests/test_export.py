@@ -110,7 +110,7 @@ def test_statistical_forecaster_run_folder_is_refused_with_the_alternative(tmp_p
     folder = tmp_path / "run"
     folder.mkdir()
     (folder / "forecaster.pkl").write_bytes(b"")
-    with pytest.raises(ValueError, match="statistical forecaster.*zoo serve"):
+    with pytest.raises(ValueError, match="statistical forecaster.*cannot take it.*zoo forecast"):
         deploy.export(folder, output=tmp_path / "x")
 
 

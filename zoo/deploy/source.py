@@ -73,9 +73,10 @@ def _from_folder(folder: Path, owner: str) -> Source:
                 "freq": forecaster.freq_, "series": len(forecaster.ids_)}
         return _forecaster_source(folder.name, forecaster, card, folder / MODEL_FILE)
     if (folder / "forecaster.pkl").exists():
-        raise ValueError(f"The run folder {folder} holds a statistical forecaster ({config.get('model', 'pickled')}), "
-                         f"which is not a Keras model and cannot be exported. Export a deep forecaster "
-                         f"(nbeats, lstm, gru, transformer) or serve this one with `zoo serve {folder}`.")
+        raise ValueError(f"The run folder {folder} holds a statistical forecaster ({config.get('model', 'pickled')}): "
+                         f"it is refit on each series rather than run as a graph, so {owner} cannot take it. "
+                         f"Forecast with it through `zoo forecast` / zoo.applications.forecasting.forecast, or "
+                         f"export and serve a deep forecaster (nbeats, lstm, gru, transformer).")
     file = folder / "model.keras"
     if not file.exists():
         raise FileNotFoundError(f"The folder {folder} is not a run folder the zoo can export: it has no model.keras "
