@@ -164,7 +164,9 @@ CASES.update({
     # training settings (checked before any data is read or model built)
     "train epochs 0": (lambda t: ic_train(epochs=0), ValueError, "'epochs'.*\\[1, inf\\). Got 0"),
     "train batch_size 0": (lambda t: ic_train(batch_size=0), ValueError, "'batch_size'.*Got 0"),
-    "train negative learning rate": (lambda t: ic_train(learning_rate=-1.0), ValueError, "'learning_rate'.*\\(0, inf\\)"),
+    "train negative learning rate": (lambda t: ic_train(learning_rate=-1.0), ValueError, "'learning_rate'.*\\(0, 10\\]"),
+    "train learning rate 1e30": (lambda t: ic_train(learning_rate=1e30), ValueError, "'learning_rate'.*\\(0, 10\\]. Got 1e\\+30"),
+    "sentiment learning rate 1e30": (lambda t: st_train(learning_rate=1e30), ValueError, "'learning_rate'.*\\(0, 10\\]"),
     "train learning rate as text": (lambda t: ic_train(learning_rate="fast"), ValueError, "'learning_rate'.*'fast'"),
     "train label_smoothing 1.5": (lambda t: ic_train(label_smoothing=1.5), ValueError, "'label_smoothing'.*\\[0, 1\\)"),
     "train unknown schedule": (lambda t: ic_train(schedule="wavy"), ValueError, "'schedule'.*'cosine'.*'wavy'"),

@@ -10,6 +10,9 @@ from zoo.datasets.splits import subset, validation_split
 from zoo.errors import check_int, check_number
 
 
+MAX_LEARNING_RATE = 10.0
+
+
 class ClassificationTask(Task):
     """A Keras classifier trained on a train split, selected on a validation split, scored on test."""
 
@@ -30,7 +33,8 @@ class ClassificationTask(Task):
         check_int(c.get("epochs"), "epochs", owner, minimum=epochs_minimum)
         check_int(c.get("batch_size"), "batch_size", owner)
         check_int(c.get("seed", 0), "seed", owner, minimum=0)
-        check_number(c.get("learning_rate"), "learning_rate", owner, low=0.0)
+        # Above 10 no optimizer the zoo offers trains: lr=1e30 gave finite garbage under torch and exit 0.
+        check_number(c.get("learning_rate"), "learning_rate", owner, low=0.0, high=MAX_LEARNING_RATE, high_open=False)
         check_number(c.get("weight_decay") or 0.0, "weight_decay", owner, low=0.0, low_open=False)
         check_number(c.get("validation_split", 0.0), "validation_split", owner, low=0.0, high=1.0, low_open=False)
         if c.get("limit") is not None:

@@ -177,7 +177,8 @@ class ImageClassification(ClassificationTask):
                 raise ValueError("The 'epochs' and 'fine_tune_epochs' parameters of fine_tune are both 0; nothing to train.")
             if c["unfreeze_blocks"] != "all":
                 check_int(c["unfreeze_blocks"], "unfreeze_blocks", owner, minimum=0)
-            check_number(c["fine_tune_learning_rate"], "fine_tune_learning_rate", owner, low=0.0)
+            check_number(c["fine_tune_learning_rate"], "fine_tune_learning_rate", owner, low=0.0, high=10.0,
+                         high_open=False)
             self.check_common(epochs_minimum=0)
         else:
             self.check_common()
