@@ -34,22 +34,19 @@ def _timed(fn, x, repeats: int) -> float:
     return len(x) / best
 
 
-def _inputs(name: str, n: int):
+def _inputs(name: str, n: int, src):
     rng = np.random.default_rng(0)
     if name == "lenet5_mnist":
         return rng.integers(0, 256, size=(n, 28, 28, 1)).astype("float32"), "images/s"
     if name == "resnet20_cifar10":
         return rng.integers(0, 256, size=(n, 32, 32, 3)).astype("float32"), "images/s"
     from zoo.datasets.text import load_text_dataset
-    from zoo.deploy.source import load_source
-
-    src = load_source(name)
-    texts = load_text_dataset("sst2").test_texts
-    texts = (texts * (n // len(texts) + 1))[:n]
-    tok = src.preprocessing
     from zoo.text.tokenizer import tokenizer_from_config
 
-    return tokenizer_from_config(tok["tokenizer"]).encode(texts, tok["sequence_length"]).astype("int32"), "sentences/s"
+    texts = load_text_dataset("sst2").test_texts
+    texts = (texts * (n // len(texts) + 1))[:n]
+    pre = src.preprocessing
+    return tokenizer_from_config(pre["tokenizer"]).encode(texts, pre["sequence_length"]).astype("int32"), "sentences/s"
 
 
 def _nbeats(folder: Path) -> Path:
@@ -79,6 +76,7 @@ def main(argv=None) -> dict:
     from _report import finish
     from zoo import backend as zb
     from zoo import deploy
+    from zoo.deploy.source import load_source
 
     backend = keras.backend.backend()
     rows = []
@@ -86,13 +84,12 @@ def main(argv=None) -> dict:
         for name in args.models:
             source = _nbeats(Path(tmp) / "nbeats") if name == "nbeats" else name
             exported = deploy.export(source, format="onnx", output=Path(tmp) / f"{name}-onnx")
-            from zoo.deploy.source import load_source
-
-            model = load_source(source).model
+            src = load_source(source)
+            model = src.model
             if name == "nbeats":
                 x, unit = np.random.default_rng(0).normal(size=(args.n, model.input_shape[1])).astype("float32"), "windows/s"
             else:
-                x, unit = _inputs(name, args.n)
+                x, unit = _inputs(name, args.n, src)
             runner = deploy.load_exported(exported.folder).runner
 
             def keras_predict(batch):

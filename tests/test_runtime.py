@@ -95,3 +95,18 @@ def test_data_parallel_shards_the_batch_on_two_devices_and_matches_one_device(ba
     single, parallel = out["None"], out["data_parallel"]
     np.testing.assert_allclose(parallel["loss"], single["loss"], rtol=2e-2)
     assert abs(parallel["accuracy"] - single["accuracy"]) < 0.03
+
+
+def test_text_ensemble_trains_in_bf16_and_averages_in_float32(shared_data, tmp_path):
+    import keras
+
+    from zoo.applications import sentiment
+
+    result = sentiment.train(model="textcnn", dataset="sst2", epochs=1, limit=200, ensemble=2, precision="bf16",
+                             output_dir=tmp_path, verbose=0)
+    assert keras.config.dtype_policy().name == "float32"                    # restored after the run
+    members = [layer for layer in result.model.layers if isinstance(layer, keras.Model)]
+    assert len(members) == 2 and all(m.layers[-1].dtype_policy.name == "mixed_bfloat16" for m in members)
+    assert result.model.get_layer("ensemble_mean").compute_dtype == "float32"
+    probs = sentiment.predict(result.model, ["a gripping, funny film"], top_k=2)[0]
+    assert abs(sum(p for _, p in probs) - 1.0) < 1e-3

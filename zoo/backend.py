@@ -71,7 +71,8 @@ def active_backend() -> str:
     return keras.backend.backend()
 
 
-def _version(dist: str) -> str | None:
+def package_version(dist: str) -> str | None:
+    """The installed version of distribution ``dist``, or None."""
     try:
         return importlib.metadata.version(dist)
     except importlib.metadata.PackageNotFoundError:
@@ -90,7 +91,7 @@ def versions() -> dict[str, str | None]:
         "prophet": "prophet",
         "optuna": "optuna",
     }
-    return {label: _version(dist) for label, dist in names.items()}
+    return {label: package_version(dist) for label, dist in names.items()}
 
 
 def devices() -> list[str]:

@@ -19,7 +19,6 @@ from pathlib import Path
 import numpy as np
 
 from zoo.core import rundir
-from zoo.core.runtime import runtime
 from zoo.core.io import write_json, write_text
 from zoo.core.plots import plot_learning_curves
 from zoo.core.rundir import TrainResult
@@ -249,7 +248,7 @@ def run(task, output_dir=None, resume: bool = True, publish: str | None = None, 
     run_, config = open_run(task, data, output_dir, resume)
     try:
         keras.utils.set_random_seed(task.seed)
-        with runtime(task.config.get("precision", "fp32"), task.config.get("distribution")):
+        with task.runtime():
             model = task.build(data)
             start = time.perf_counter()
             model, history, info = task.fit(model, data, run_)

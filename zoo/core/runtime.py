@@ -34,8 +34,9 @@ def check_runtime(precision, distribution, owner: str) -> None:
 
 
 @contextlib.contextmanager
-def runtime(precision: str = "fp32", distribution: str | None = None):
-    """Within: Keras' global dtype policy for ``precision`` and the ``distribution``; both restored after."""
+def runtime(precision: str = "fp32", distribution: str | None = None, policy: str | None = None):
+    """Within: Keras' global dtype policy (``policy``, else the one of ``precision``) and the
+    ``distribution``; both restored after."""
     import keras
 
     old_policy, old_distribution = keras.config.dtype_policy(), None
@@ -43,7 +44,7 @@ def runtime(precision: str = "fp32", distribution: str | None = None):
         old_distribution = keras.distribution.distribution()
         devices = keras.distribution.list_devices()
         keras.distribution.set_distribution(keras.distribution.DataParallel(devices=devices))
-    keras.config.set_dtype_policy(PRECISIONS[precision])
+    keras.config.set_dtype_policy(policy or PRECISIONS[precision])
     try:
         yield
     finally:

@@ -78,6 +78,13 @@ class Task:
     def seed(self) -> int:
         return int(self.config.get("seed", 0) or 0)
 
+    def runtime(self):
+        """The context training runs in: dtype policy and distribution (``zoo.core.runtime``)."""
+        from zoo.core.runtime import runtime
+
+        c = self.config
+        return runtime(c.get("precision", "fp32"), c.get("distribution"), c.get("dtype_policy"))
+
     # ---- the steps ----
     def check(self) -> None:
         """Raise a clear error for any bad setting, before data is read or a folder is made."""

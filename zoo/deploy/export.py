@@ -151,12 +151,12 @@ def _run_fresh(format: str, artifact: Path, inputs: Path, staging: Path, backend
 def _card(src, format: str, backend: str, artifact: str, diff: float, atol: float) -> dict:
     import keras
 
-    from zoo.backend import versions
+    from zoo.backend import package_version, versions
 
     runtime = {"onnx": "onnxruntime", "tf_saved_model": "tensorflow", "keras": "keras"}[format]
     return {"source": src.name, "source_file": str(src.path), "source_sha256": src.sha256, "kind": src.kind,
             "format": format, "artifact": artifact, "backend": backend, "keras_version": keras.__version__,
-            "runtime": runtime, "runtime_version": _version(runtime), "versions": versions(),
+            "runtime": runtime, "runtime_version": package_version(runtime), "versions": versions(),
             "input_name": src.preprocessing.get("input_name"), "input_shape": list(src.samples.shape[1:]),
             "input_dtype": str(src.samples.dtype), "samples": int(len(src.samples)),
             "max_abs_diff": diff, "atol": atol, "matches": bool(diff <= atol),
@@ -165,15 +165,6 @@ def _card(src, format: str, backend: str, artifact: str, diff: float, atol: floa
             "model_card": {k: v for k, v in src.card.items() if k in ("name", "application", "model", "dataset",
                                                                       "class_names", "test_metrics", "horizon")},
             "created": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
-
-
-def _version(dist: str):
-    import importlib.metadata
-
-    try:
-        return importlib.metadata.version(dist)
-    except importlib.metadata.PackageNotFoundError:
-        return None
 
 
 def _replace(staging: Path, folder: Path) -> None:

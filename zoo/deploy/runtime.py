@@ -117,12 +117,9 @@ class ExportedModel:
         """Class probabilities ``(N, classes)``, or forecasts ``(N, horizon, quantiles)`` for a forecaster."""
         if self.kind != "forecaster":
             return self.runner(self.prepare(inputs))
-        from zoo.forecasting.deep import _normalize, window_scale
+        from zoo.forecasting.deep import forecast_windows
 
-        windows = self._windows(inputs)
-        scale = window_scale(windows)
-        out = self.runner(_normalize(windows)[0])
-        return np.sort((out + (windows[:, -1:] / scale)[:, :, None]) * scale[:, :, None], axis=-1)
+        return forecast_windows(self._windows(inputs), self.runner)
 
 
 def _series(y) -> np.ndarray:

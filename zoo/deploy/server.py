@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from zoo.backend import package_version
 from zoo.deploy.runtime import ExportedModel, load_exported
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
@@ -211,7 +212,7 @@ def create_app(source, max_body_bytes: int = MAX_BODY_BYTES):
 
     predictor = load_predictor(source)
     name = predictor.card.get("name") or predictor.card.get("source") or "model"
-    app = FastAPI(title=f"zoo serve: {name}", version=_zoo_version(),
+    app = FastAPI(title=f"zoo serve: {name}", version=package_version("zoo") or "unknown",
                   description=f"A {predictor.kind} model of the zoo. POST /predict; the page at / tries it.")
 
     def error(status: int, message: str) -> JSONResponse:
@@ -268,15 +269,6 @@ def create_app(source, max_body_bytes: int = MAX_BODY_BYTES):
             return error(422, str(e) if isinstance(e, InputError) else f"input: {e}")
 
     return app
-
-
-def _zoo_version() -> str:
-    import importlib.metadata
-
-    try:
-        return importlib.metadata.version("zoo")
-    except importlib.metadata.PackageNotFoundError:
-        return "unknown"
 
 
 async def _form_body(request, predictor: ExportedModel) -> dict:

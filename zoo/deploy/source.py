@@ -14,13 +14,9 @@ of size 1). The rewritten model shares the original's weights.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from pathlib import Path
 
 import numpy as np
-
-KINDS = ("image", "text", "forecaster")
-
 
 @dataclasses.dataclass
 class Source:
@@ -33,15 +29,12 @@ class Source:
     preprocessing: dict
     samples: np.ndarray
     path: Path  # the .keras file
-    forecaster: object = None  # zoo.forecasting.DeepForecaster, for kind == "forecaster"
 
     @property
     def sha256(self) -> str:
-        digest = hashlib.sha256()
-        with open(self.path, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                digest.update(block)
-        return digest.hexdigest()
+        from zoo.datasets.download import sha256sum
+
+        return sha256sum(self.path)
 
 
 def load_source(source, owner: str = "export") -> Source:
@@ -128,7 +121,7 @@ def _forecaster_source(name, forecaster, card, file) -> Source:
            "output": "forecast (N, horizon, quantiles)"}
     context = np.stack([forecaster.context_[uid] for uid in forecaster.ids_[:16]])
     samples, _ = _normalize(context)
-    return Source(name, "forecaster", forecaster.network_, card, pre, samples.astype("float32"), file, forecaster)
+    return Source(name, "forecaster", forecaster.network_, card, pre, samples.astype("float32"), file)
 
 
 def inference_model(model):

@@ -75,6 +75,20 @@ def _normalize(x: np.ndarray, t: np.ndarray | None = None):
     return xs - last, (None if t is None else t / scale - last)
 
 
+def forecast_windows(x: np.ndarray, network) -> np.ndarray:
+    """Quantile forecasts ``(n, horizon, quantiles)`` from raw input windows ``x`` (n, input_length).
+
+    ``network(inputs) -> outputs`` runs the trained graph on normalised windows (a Keras model's
+    predict, or an exported artifact); outputs are mapped back to the series' units and sorted so
+    that quantiles never cross.
+    """
+    scale = window_scale(x)
+    last = x[:, -1:] / scale
+    inputs, _ = _normalize(x)
+    out = np.asarray(network(inputs))
+    return np.sort((out + last[:, :, None]) * scale[:, :, None], axis=-1)
+
+
 class DeepForecaster(Forecaster):
     """A registered Keras forecaster (``lstm``, ``gru``, ``transformer``, ``nbeats``) trained across all series.
 
@@ -157,11 +171,7 @@ class DeepForecaster(Forecaster):
             raise ValueError(f"This {self.model} forecaster was trained for horizon {self.horizon_}; got "
                              f"predict({horizon}). Refit with create_forecaster({self.model!r}, horizon={horizon}).")
         x = np.stack([self.context_[uid] for uid in self.ids_])
-        scale, last = window_scale(x), x[:, -1:] / window_scale(x)
-        inputs, _ = _normalize(x)
-        out = np.asarray(self.network_.predict(inputs, batch_size=1024, verbose=0))
-        out = (out + last[:, :, None]) * scale[:, :, None]
-        out = np.sort(out, axis=-1)  # quantiles must not cross
+        out = forecast_windows(x, lambda inputs: self.network_.predict(inputs, batch_size=1024, verbose=0))
         return {uid: (out[i, :horizon, 1], out[i, :horizon, 0], out[i, :horizon, 2]) for i, uid in enumerate(self.ids_)}
 
     # ---- persistence: the Keras model plus what predict needs (context windows, timestamps) ----

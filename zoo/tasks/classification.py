@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from zoo.core.runtime import check_runtime, runtime
+from zoo.core.runtime import check_runtime
 from zoo.core.task import Task
 from zoo.datasets.splits import subset, validation_split
 from zoo.errors import check_int, check_number
@@ -23,7 +23,7 @@ class ClassificationTask(Task):
         if not self.config.get("validation_split"):
             raise ValueError(f"Tuning scores each trial on held-out training data: 'validation_split' must be > 0 "
                              f"for {self.owner}. Got {self.config.get('validation_split')!r}.")
-        with runtime(self.config.get("precision", "fp32"), self.config.get("distribution")):
+        with self.runtime():
             _, history, _ = self.fit(self.build(data), data, run)
         values = [v for v in history.get(self.objective, []) if np.isfinite(v)]
         return max(values) if values else float("nan")

@@ -67,7 +67,8 @@ def cross_validate(model="textcnn", dataset="mr", k=10, seed=0, folds=None, outp
             fold = TextClassification(**{**task.config, "dataset": fold_ds, "seed": seed + f})
             keras.utils.set_random_seed(fold.seed)
             fold.build(fold_ds)
-            net, _, info = fold.fit(None, fold_ds, run.sub(f"fold{f}/"))
+            with fold.runtime():
+                net, _, info = fold.fit(None, fold_ds, run.sub(f"fold{f}/"))
             m = batching_metrics(net, fold_ds, labels[te], ds.class_names)
             rows.append({"fold": f, "accuracy": m["accuracy"], "f1_macro": m["f1_macro"], "test_examples": len(te),
                          "best_epoch": info.get("best_epoch"), "wall_s": info["train_wall_time_s"]})

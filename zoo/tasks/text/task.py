@@ -231,39 +231,35 @@ class TextClassification(ClassificationTask):
             data = tok.encode(x_tr, seq_len)
             val_data = (tok.encode(val[0], seq_len), val[1]) if val is not None else None
             fit_args = {"y": y_tr, "batch_size": c["batch_size"], "shuffle": True}
-        previous_policy = keras.config.dtype_policy()
-        if c["dtype_policy"] is not None:
-            keras.config.set_dtype_policy(c["dtype_policy"])
+        # The dtype policy (precision / dtype_policy) is set around this by Task.runtime().
         members, histories, start = [], [], time.perf_counter()
-        try:
-            for m in range(c["ensemble"]):
-                keras.utils.set_random_seed(self.seed + m)
-                base = self._member(m, data, y_tr, ds.num_classes)
-                steps = c["epochs"] * int(math.ceil(len(x_tr) / c["batch_size"]))
-                lr = c["learning_rate"]
-                if family(c["model"]) == "bert":
-                    lr = keras.optimizers.schedules.CosineDecay(0.0, max(1, steps - steps // 10), alpha=0.0,
-                                                                warmup_target=lr, warmup_steps=max(1, steps // 10))
-                optimizer = (keras.optimizers.AdamW(lr, weight_decay=c["weight_decay"]) if c["weight_decay"]
-                             else keras.optimizers.Adam(lr))
-                base.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-                callbacks = []
-                if val is not None:
-                    callbacks.append(keras.callbacks.EarlyStopping(monitor="val_accuracy", mode="max",
-                                                                   patience=c["patience"] or c["epochs"],
-                                                                   restore_best_weights=True))
-                history = run.fit(base, data, epochs=c["epochs"], validation_data=val_data, callbacks=callbacks,
-                                  verbose=c["verbose"], phase=f"member{m}", **fit_args)
-                histories.append(history)
-                base.optimizer, base.compiled = None, False  # keep Adam's moments out of the saved file
-                members.append(base)
-        finally:
-            keras.config.set_dtype_policy(previous_policy)
+        for m in range(c["ensemble"]):
+            keras.utils.set_random_seed(self.seed + m)
+            base = self._member(m, data, y_tr, ds.num_classes)
+            steps = c["epochs"] * int(math.ceil(len(x_tr) / c["batch_size"]))
+            lr = c["learning_rate"]
+            if family(c["model"]) == "bert":
+                lr = keras.optimizers.schedules.CosineDecay(0.0, max(1, steps - steps // 10), alpha=0.0,
+                                                            warmup_target=lr, warmup_steps=max(1, steps // 10))
+            optimizer = (keras.optimizers.AdamW(lr, weight_decay=c["weight_decay"]) if c["weight_decay"]
+                         else keras.optimizers.Adam(lr))
+            base.compile(optimizer=optimizer, loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+            callbacks = []
+            if val is not None:
+                callbacks.append(keras.callbacks.EarlyStopping(monitor="val_accuracy", mode="max",
+                                                               patience=c["patience"] or c["epochs"],
+                                                               restore_best_weights=True))
+            history = run.fit(base, data, epochs=c["epochs"], validation_data=val_data, callbacks=callbacks,
+                              verbose=c["verbose"], phase=f"member{m}", **fit_args)
+            histories.append(history)
+            base.optimizer, base.compiled = None, False  # keep Adam's moments out of the saved file
+            members.append(base)
         wall = time.perf_counter() - start
         inputs = keras.Input(shape=(seq_len,), dtype="int32", name="token_ids")
-        x = TextTokenizer(tok.get_config(), ds.class_names)(inputs)
+        x = TextTokenizer(tok.get_config(), ds.class_names, dtype="float32")(inputs)
         outputs = [b(x) for b in members]
-        out = keras.layers.Average(name="ensemble_mean")(outputs) if len(outputs) > 1 else outputs[0]
+        # float32 whatever the training policy: the averaged probabilities are what users read.
+        out = keras.layers.Average(name="ensemble_mean", dtype="float32")(outputs) if len(outputs) > 1 else outputs[0]
         n = c["ensemble"]
         net = keras.Model(inputs, out, name=f"{self.model_name}{'x%d' % n if n > 1 else ''}_{ds.name}")
         net._zoo_card = {"class_names": ds.class_names, "dataset": ds.name}
