@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from zoo.cli import main as cli
+from zoo.errors import ZooError
 
 
 def _images(y_train=None, classes=("a", "b"), n=12):
@@ -68,7 +69,7 @@ def st_predict(texts, **kw):
 def fc_train(tmp_path, dataset, **kw):
     from zoo.applications import forecasting
 
-    return forecasting.train(model="naive", dataset=str(dataset), output_dir=tmp_path / "runs", **kw)
+    return forecasting.train(**{"model": "naive", "dataset": str(dataset), "output_dir": tmp_path / "runs", **kw})
 
 
 CASES = {
@@ -205,6 +206,170 @@ CASES.update({
 })
 
 
+def _api(name, attr):
+    """``zoo.<module>.<attr>``, imported when a case runs (the backend is chosen by then)."""
+    import importlib
+
+    return getattr(importlib.import_module(name), attr)
+
+
+def ic(attr):
+    return _api("zoo.applications.image_classification", attr)
+
+
+def st(attr):
+    return _api("zoo.applications.sentiment", attr)
+
+
+def fc(attr):
+    return _api("zoo.applications.forecasting", attr)
+
+
+def w2v(*args, **kw):
+    return _api("zoo.applications.embeddings", "train_word2vec")(*args, **kw)
+
+
+def vectors(words, array):
+    return _api("zoo.text.word2vec_vectors", "WordVectors")(words, array)
+
+
+def metric(name, *args):
+    return _api("zoo.forecasting.metrics", name)(*args)
+
+
+def text_data(path, **kw):
+    return _api("zoo.datasets.text", "load_text_dataset")(str(path), **kw)
+
+
+def tune_space(t, space, **kw):
+    return tune_ic(search_space=space, output_dir=t, **kw)
+
+
+def _env_threads(value):
+    import os
+
+    from zoo.backend import default_threads
+
+    os.environ["ZOO_NUM_THREADS"] = value
+    try:
+        return default_threads()
+    finally:
+        del os.environ["ZOO_NUM_THREADS"]
+
+
+def _binary_csv(t):
+    path = t / "b.csv"
+    path.write_bytes(b"ds,y\n\xff\xfe\x00garbage\n")
+    return path
+
+
+CASES.update({
+    # image predict and training, more
+    "predict no images": (lambda t: ic_predict([]), ValueError, "shape \\(N, 28, 28, 1\\).*Got \\(0,\\)"),
+    "predict boolean images": (lambda t: ic_predict(_reference_images()[:1] > 0), TypeError, "booleans.*\\* 255"),
+    "train model_kwargs unknown": (lambda t: ic_train(model_kwargs={"bogus": 1}, output_dir=t), TypeError,
+                                   "'image/lenet5' has no argument 'bogus'.*accepts: include_top"),
+    "train model_kwargs not a dict": (lambda t: ic_train(model_kwargs=[1]), TypeError, "'model_kwargs'.*dict.*Got \\[1\\]"),
+    "train limit 0": (lambda t: ic_train(limit=0), ValueError, "'limit'.*Got 0"),
+    "train precision fp8": (lambda t: ic_train(precision="fp8"), ValueError, "'precision'.*'fp32'.*'fp8'"),
+    "train distribution model_parallel": (lambda t: ic_train(distribution="model_parallel"), ValueError,
+                                          "'distribution'.*'data_parallel'.*'model_parallel'"),
+    "evaluate a missing run folder": (lambda t: ic("evaluate")(str(t / "nope"), "digits"), FileNotFoundError,
+                                      "neither a .keras file nor a saved model"),
+    "publish a missing run folder": (lambda t: ic("publish")(str(t / "nope"), "x"), FileNotFoundError, "not a run folder"),
+    "fine_tune unknown weights": (lambda t: ic("fine_tune")("lenet5_mnist", "digits", weights="imagenet2"), ValueError,
+                                  "'weights'.*'imagenet'.*'imagenet2'"),
+    # sentiment, more
+    "sentiment embeddings file missing": (lambda t: st_train(embeddings=str(t / "none.txt")), FileNotFoundError,
+                                          "'embeddings'.*none.txt, which does not exist"),
+    "sentiment embeddings as a number": (lambda t: st_train(embeddings=123), TypeError, "'embeddings'.*word2vec text file"),
+    "sentiment pretrained folder missing": (lambda t: st_train(pretrained=str(t / "nobert")), FileNotFoundError,
+                                            "'pretrained'.*nobert, which does not exist"),
+    "sentiment model_kwargs misspelt": (lambda t: st_train(model_kwargs={"filters": 8}, output_dir=t), TypeError,
+                                        "no argument 'filters'. Did you mean 'num_filters'"),
+    "sentiment evaluate split valid": (lambda t: st("evaluate")("textcnn_sst2", "sst2", split="valid"), ValueError,
+                                       "'split'.*'valid'"),
+    "cross_validate folds 1": (lambda t: st("cross_validate")(dataset="mr", folds=1), ValueError, "'folds'.*Got 1"),
+    "text dataset path missing": (lambda t: text_data(t / "nothing.txt"), ValueError, "'dataset' parameter.*nothing.txt"),
+    "text CSV without a text column": (lambda t: text_data(_csv(t, "a,b\n1,2\n3,4\n", "t.csv")), ValueError,
+                                       "which column of t.csv is the text.*text_column="),
+    # forecasting, more
+    "forecast horizon longer than the series": (lambda t: fc_train(t, "air_passengers", horizon=10000), ValueError,
+                                                "'horizon' \\(10000\\) leaves no training data"),
+    "forecast level 150": (lambda t: fc("forecast")(model="naive", dataset="air_passengers", level=150), ValueError,
+                           "'level'.*\\(0, 100\\). Got 150"),
+    "backtest too many windows": (lambda t: fc_backtest(windows=1000, output_dir=t), ValueError,
+                                  "windows=1000.*need more than.*has 144"),
+    "series with duplicate timestamps": (lambda t: fc_train(t, _csv(t, "ds,y\n" + _days(20) + "\n2020-01-05,3"), horizon=2),
+                                         ValueError, "duplicated.*duplicates='mean'"),
+    "series too short for the model": (lambda t: fc_train(t, _csv(t, "ds,y\n" + _days(3)), horizon=2), ValueError,
+                                       "at least 3 points per series"),
+    "forecaster model_kwargs unknown": (lambda t: fc_train(t, "air_passengers", model="ets", model_kwargs={"bogus": 1}),
+                                        TypeError, "Forecaster 'ets' has no argument 'bogus'.*accepts: models"),
+    "forecaster model_kwargs not a dict": (lambda t: fc_train(t, "air_passengers", model_kwargs=5), TypeError,
+                                           "'model_kwargs'.*dict.*Got 5"),
+    "nbeats misspelt argument": (lambda t: fc_train(t, "air_passengers", model="nbeats", model_kwargs={"input_size": 8}),
+                                 TypeError, "no argument 'input_size'. Did you mean 'input_"),
+    "mase season_length 0": (lambda t: metric("mase", [1, 2], [1, 2], [1, 2, 3], 0), ValueError, "'season_length'.*Got 0"),
+    "smape lengths differ": (lambda t: metric("smape", [1, 2, 3], [1, 2]), ValueError, "same length. Got 3 and 2"),
+    "M4 frequency unknown": (lambda t: _api("zoo.datasets.timeseries", "read_m4")(_csv(t, "id,v\nW1,1\n"), "Fortnightly"),
+                             ValueError, "'frequency'.*'weekly'.*'Fortnightly'"),
+    "series CSV not UTF-8": (lambda t: _api("zoo.datasets.timeseries", "read_csv")(_binary_csv(t)), ValueError,
+                             "b.csv is not UTF-8 text"),
+    # word embeddings
+    "word2vec empty corpus": (lambda t: w2v([]), ValueError, "'corpus' parameter holds no words"),
+    "word2vec unknown corpus name": (lambda t: w2v("no_such_corpus"), ValueError, "'corpus'.*'sentiment'.*'no_such_corpus'"),
+    "word2vec window 0": (lambda t: w2v(["a b c"], window=0), ValueError, "'window'.*Got 0"),
+    "word2vec negative sample": (lambda t: w2v(["a b c"], sample=-1), ValueError, "'sample'.*>= 0.*Got -1"),
+    "word2vec min_count above every count": (lambda t: w2v(["a b c"], min_count=1000), ValueError,
+                                              "vocabulary is empty.*min_count=1000.*Lower min_count"),
+    "word2vec corpus as a number": (lambda t: w2v(5), TypeError, "'corpus'.*Got int"),
+    "word vectors with a repeated word": (lambda t: vectors(["a", "a"], np.zeros((2, 3))), ValueError, "distinct. 'a'"),
+    "word vectors rows != words": (lambda t: vectors(["a", "b"], np.zeros((3, 3))), ValueError,
+                                   "one row per word: got 2 words.*\\(3, 3\\)"),
+    "vector of an unknown word": (lambda t: vectors(["queen", "king"], np.ones((2, 3)))["quen"], KeyError,
+                                  "'quen' has no vector.*Close words: queen"),
+    "load_vectors missing file": (lambda t: _api("zoo.applications.embeddings", "load_vectors")(str(t / "v.txt")),
+                                  FileNotFoundError, "v.txt, which is not a file"),
+    # tuning, more
+    "tune range of one number": (lambda t: tune_space(t, {"learning_rate": (0.1,)}), ValueError,
+                                 "must be \\(low, high\\).*Got \\(0.1,\\)"),
+    "tune empty space": (lambda t: tune_space(t, {}), ValueError, "'search_space'.*non-empty dict"),
+    "tune range low > high": (lambda t: tune_space(t, {"learning_rate": (0.1, 0.01)}), ValueError,
+                              "low < high. Got low=0.1, high=0.01"),
+    "tune empty choices": (lambda t: tune_space(t, {"batch_size": []}), ValueError, "empty list of choices"),
+    "tune n_jobs 0": (lambda t: tune_ic(n_jobs=0, output_dir=t), ValueError, "'n_jobs'.*Got 0"),
+    "tune negative timeout": (lambda t: tune_ic(timeout=-1, output_dir=t), ValueError, "'timeout'.*Got -1"),
+    "tune unknown application": (lambda t: _api("zoo.tuning", "tune")("segmentation", n_trials=1), ValueError,
+                                 "'application'.*'embeddings'.*'segmentation'"),
+    "tune word2vec probe not a dataset": (lambda t: _api("zoo.tuning", "tune")("embeddings", corpus=["a b"], probe=3,
+                                                                                 output_dir=t), ValueError, "'probe' parameter"),
+    # export
+    "export unknown format": (lambda t: _api("zoo.deploy", "export")("lenet5_mnist", format="tflite", output=t / "e"),
+                              ValueError, "'format'.*'onnx'.*'tflite'"),
+    "export a missing model": (lambda t: _api("zoo.deploy", "export")(str(t / "nomodel"), output=t / "e"),
+                               FileNotFoundError, "neither a .keras file nor a saved model"),
+    "export negative atol": (lambda t: _api("zoo.deploy", "export")("lenet5_mnist", atol=-1, output=t / "e"), ValueError,
+                             "'atol'.*Got -1"),
+    "load_exported on a plain folder": (lambda t: _api("zoo.deploy", "load_exported")(str(t)), FileNotFoundError,
+                                        "not an export folder: it has no export.json.*zoo export"),
+    # registry, datasets, environment, more
+    "dataset_info empty name": (lambda t: dataset_info(""), KeyError, "Unknown dataset ''. Known datasets: air_passengers"),
+    "saved model with an empty name": (lambda t: load(""), FileNotFoundError, "Saved models: lenet5_mnist"),
+    "create_model unknown argument": (lambda t: create_model("lenet5", bogus=1), TypeError,
+                                      "'image/lenet5' has no argument 'bogus'"),
+    "create_model name of two tasks": (lambda t: create_model("lstm"), KeyError, "several tasks.*forecasting/lstm, text/lstm"),
+    "create_model resnet20 on 2x2 images": (lambda t: create_model("resnet20", input_shape=(2, 2, 3)), ValueError,
+                                            "height and width >= 8.*\\(2, 2, 3\\)"),
+    "create_model textcnn vocabulary 0": (lambda t: create_model("textcnn", vocab_size=0), ValueError, "'vocab_size'.*Got 0"),
+    "create_model nbeats horizon 0": (lambda t: create_model("nbeats", horizon=0), ValueError, "'horizon'.*Got 0"),
+    "create_model mlp negative width": (lambda t: create_model("mlp", hidden_units=(-1,)), ValueError,
+                                        "'hidden_units' parameter of mlp.*Got -1"),
+    "create_model classes as text": (lambda t: create_model("vgg16", classes="10"), ValueError, "'classes'.*Got '10'"),
+    "ZOO_NUM_THREADS not a number": (lambda t: _env_threads("abc"), ValueError, "ZOO_NUM_THREADS.*'abc'"),
+})
+
+
 def _truncated(tmp_path):
     from zoo import saved_models
 
@@ -217,8 +382,9 @@ def _truncated(tmp_path):
 @pytest.mark.parametrize("case", list(CASES))
 def test_bad_input_is_a_clear_error(case, tmp_path):
     fn, error, match = CASES[case]
-    with pytest.raises(error, match=match):
+    with pytest.raises(error, match=match) as caught:
         fn(tmp_path)
+    assert isinstance(caught.value, ZooError), f"{type(caught.value).__name__} is not the zoo's own error type"
 
 
 def test_label_lines_without_a_sentence_are_skipped_and_counted(tmp_path):

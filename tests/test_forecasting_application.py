@@ -141,3 +141,90 @@ def test_train_passes_known_future_regressors(tmp_path):
     pd.DataFrame({"ds": pd.date_range("2020-01-01", periods=48, freq="MS"), "y": y, "promo": promo}).to_csv(path)
     result = forecasting.train("arima", path, horizon=6, output_dir=tmp_path / "runs")
     assert result.metrics["mae"] < 3.0  # the promotions of the test months are used, not ignored
+
+
+def test_an_interrupted_backtest_keeps_finished_models_and_resumes(csv_path, tmp_path, monkeypatch, capsys):
+    import zoo.forecasting.base as base
+    from zoo.applications import forecasting
+
+    real_fit = base.Forecaster.fit
+
+    def stopped_in_theta(self, df):
+        if type(self).__name__ == "Theta":
+            raise KeyboardInterrupt  # the user stops a slow model
+        return real_fit(self, df)
+
+    kw = dict(models=["naive2", "naive", "theta"], dataset=csv_path, horizon=6, windows=2, output_dir=tmp_path)
+    monkeypatch.setattr(base.Forecaster, "fit", stopped_in_theta)
+    with pytest.raises(KeyboardInterrupt):
+        forecasting.backtest(**kw)
+    (run_dir,) = (tmp_path / "forecasting").iterdir()
+    assert json.loads((run_dir / "status.json").read_text())["state"] == "interrupted"
+    # What finished before the stop is already on disk: scores and forecasts.
+    assert sorted(pd.read_csv(run_dir / "leaderboard.csv")["model"]) == ["naive", "naive2"]
+    assert set(pd.read_csv(run_dir / "forecasts.csv")["model"]) == {"naive", "naive2"}
+    monkeypatch.setattr(base.Forecaster, "fit", real_fit)
+    capsys.readouterr()
+    board = forecasting.backtest(**kw)
+    out = capsys.readouterr().out
+    assert board.attrs["run_dir"] == str(run_dir) and "2 finished model window(s) kept" in out
+    assert json.loads((run_dir / "status.json").read_text())["state"] == "complete"
+    assert not (run_dir / "partial").exists()
+    fresh = forecasting.backtest(**kw, resume=False, verbose=False)
+    assert fresh.attrs["run_dir"] != str(run_dir)
+    pd.testing.assert_frame_equal(fresh[["model", "smape", "owa"]], board[["model", "smape", "owa"]])
+
+
+def test_backtest_reports_progress_while_a_model_works(tmp_path, monkeypatch, capsys):
+    from zoo.forecasting import create_forecaster, progress
+    from zoo.forecasting.backtesting import backtest
+
+    monkeypatch.setattr(progress, "EVERY_S", 0.0)
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"unique_id": np.repeat([f"s{i}" for i in range(40)], 30),
+                       "ds": np.tile(pd.date_range("2020-01-01", periods=30, freq="D"), 40),
+                       "y": rng.normal(10, 1, 1200)})
+    backtest({"theta": create_forecaster("theta"),
+              "nbeats": create_forecaster("nbeats", epochs=3, model_kwargs={"units": 8, "num_blocks": 1})},
+             df, horizon=3, verbose=True)
+    out = capsys.readouterr().out
+    assert "[window 0] theta fit " in out and "/40 series" in out and "left)" in out
+    assert "[window 0] nbeats epoch 1/3  loss" in out
+
+
+def test_cli_backtests_any_m4_frequency_from_the_m4_repository_files(tmp_path, capsys):
+    from zoo.cli import main as cli
+
+    rng = np.random.default_rng(0)
+    folder = tmp_path / "m4"
+    folder.mkdir()
+    train, test = ['"V1",' + ",".join(f'"V{i}"' for i in range(2, 62))], ['"V1",' + ",".join(f'"V{i}"' for i in range(2, 16))]
+    for k in range(4):  # the M4 layout: id, then values, short rows padded with empty cells
+        n = 40 + 5 * k
+        y = 1000 + np.cumsum(rng.normal(1, 5, n + 14))
+        train.append(f'"D{k + 1}",' + ",".join(f'"{v:.2f}"' for v in y[:n]) + "," * (60 - n))
+        test.append(f'"D{k + 1}",' + ",".join(f'"{v:.2f}"' for v in y[n:]))
+    (folder / "Daily-train.csv").write_text("\n".join(train) + "\n")
+    (folder / "Daily-test.csv").write_text("\n".join(test) + "\n")
+    code = cli.main(["backtest", "--dataset", "m4_daily", "--data-path", str(folder), "--models", "naive2,theta",
+                     "--output-dir", str(tmp_path / "runs")])
+    assert code == 0
+    (run_dir,) = (tmp_path / "runs" / "forecasting").iterdir()
+    board = pd.read_csv(run_dir / "leaderboard.csv")
+    assert sorted(board["model"]) == ["naive2", "theta"]
+    assert json.loads((run_dir / "metrics.json").read_text())["horizon"] == 14  # M4 Daily's horizon
+
+
+def test_arima_searches_seasonal_orders_when_the_data_has_a_period(csv_path):
+    """As R's auto.arima: a monthly series gets period-12 orders unless seasonal=False (the README's
+    `arima` example on air_passengers had given a flat forecast, OWA about 2x Naive2's)."""
+    from zoo.datasets.timeseries import read_csv
+    from zoo.forecasting import create_forecaster
+
+    df = read_csv(csv_path)
+    auto = create_forecaster("arima", max_models=12).fit(df)
+    plain = create_forecaster("arima", max_models=12, seasonal=False).fit(df)
+    (state,), (flat,) = auto.states_.values(), plain.states_.values()
+    assert state["m"] == 12 and flat["m"] == 1
+    with pytest.raises(ValueError, match="'seasonal' parameter of AutoARIMA must be 'auto', True or False"):
+        create_forecaster("arima", seasonal="yes").fit(df)

@@ -186,9 +186,58 @@ def test_bad_tune_options_are_clear_errors(kwargs, error, match, tmp_path):
         tune("image_classification", **{"n_trials": 2, **kwargs}, output_dir=tmp_path, dataset=_images(), **IMAGE)
 
 
-def test_tasks_without_a_validation_metric_say_so(tmp_path):
-    with pytest.raises(NotImplementedError, match="embeddings task has no validation metric"):
-        tune("embeddings", corpus=["a b c"], output_dir=tmp_path)
+def _probe_corpus(tmp_path, n=120):
+    """Sentences whose words carry their label, and a labelled copy for the probe (one 'label text' file)."""
+    rng = np.random.default_rng(0)
+    words = {0: ["bad", "awful", "dull", "boring"], 1: ["good", "great", "fine", "funny"]}
+    lines = []
+    for i in range(n):
+        label = i % 2
+        lines.append((label, " ".join(["the", "film", "was", *rng.choice(words[label], 3), "and", "long"])))
+    probe = tmp_path / "probe.txt"
+    probe.write_text("".join(f"{label} {text}\n" for label, text in lines))
+    return [text for _, text in lines], str(probe)
+
+
+def test_word2vec_is_tuned_on_a_sentiment_probe_of_validation_data_only(tmp_path):
+    corpus, probe = _probe_corpus(tmp_path)
+    space = {"window": (1, 3), "embedding_dim": [8, 16]}
+    found = tune("embeddings", search_space=space, n_trials=3, sampler="random", pruner="median", output_dir=tmp_path,
+                 corpus=corpus, probe=probe, min_count=1, epochs=3, progress=False)
+    assert sum(found.counts.values()) == 3 and found.counts.get("complete")
+    assert 0.0 <= found.best_value <= 1.0
+    for trial in found.study.trials:  # the probe's validation accuracy was reported after every epoch
+        assert 1 <= len(trial.intermediate_values) <= 3
+    study = json.loads((found.study_dir / "study.json").read_text())
+    assert study["objective"] == "validation val_probe_accuracy"
+    # The retrained best settings are scored once on the probe's test split.
+    metrics = json.loads((found.result.run_dir / "metrics.json").read_text())
+    assert 0.0 <= metrics["test_probe_accuracy"] <= 1.0 and metrics["probe"] == "probe"
+    config = json.loads((found.result.run_dir / "config.json").read_text())
+    assert config["window"] == found.best_params["window"] and config["probe"] == probe
+
+
+def test_a_diverged_trial_counts_as_pruned_not_failed(tmp_path):
+    import optuna
+
+    corpus, probe = _probe_corpus(tmp_path)
+    with pytest.raises(RuntimeError, match="No trial of study .* completed \\(\\{'pruned': 1\\}\\)"):
+        tune("embeddings", search_space={"learning_rate": [1e30]}, n_trials=1, pruner=None, output_dir=tmp_path,
+             corpus=corpus, probe=probe, min_count=1, epochs=2, max_row_updates=None, progress=False)
+    study = optuna.load_study(study_name=None, storage=f"sqlite:///{next(tmp_path.glob('tuning/*/study.db'))}")
+    assert [t.state.name for t in study.trials] == ["PRUNED"]
+
+
+def test_word2vec_has_a_default_space_and_a_clear_probe_error(tmp_path):
+    from zoo.tasks.embeddings import WordEmbeddings
+
+    dims = parse_space(WordEmbeddings().search_space())
+    assert {"embedding_dim", "window", "negative", "learning_rate"} <= {d.name for d in dims}
+    with pytest.raises(ValueError, match="'probe' parameter"):
+        tune("embeddings", corpus=["a b c"], probe=3, output_dir=tmp_path)
+
+
+def test_a_tuned_task_needs_validation_data(tmp_path):
     with pytest.raises(ValueError, match="'validation_split' must be > 0"):
         tune("image_classification", n_trials=1, output_dir=tmp_path, dataset=_images(),
              **{**IMAGE, "validation_split": 0.0})

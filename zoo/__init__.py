@@ -20,7 +20,6 @@ _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 from zoo import backend  # noqa: E402  (no Keras import happens here)
 
 
-
 def export(source, format: str = "onnx", output=None, atol: float = 1e-4):
     """Export a saved model, ``.keras`` file or run folder; see :func:`zoo.deploy.export` (imports Keras).
 

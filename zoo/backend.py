@@ -14,7 +14,7 @@ import importlib.metadata
 import os
 import sys
 
-from zoo.errors import BackendError
+from zoo.errors import BackendError, ZooValueError
 
 BACKENDS = ("jax", "torch", "tensorflow")
 DEFAULT_BACKEND = "tensorflow"  # Keras' own default
@@ -48,7 +48,7 @@ def set_backend(name: str) -> str:
         BackendError: if Keras is already imported with another backend.
     """
     if name not in BACKENDS:
-        raise ValueError(
+        raise ZooValueError(
             f"The 'backend' parameter must be one of {list(BACKENDS)}. Got {name!r} instead."
         )
     if "keras" in sys.modules:
@@ -127,7 +127,7 @@ def default_threads() -> int:
     value = os.environ.get(THREADS_ENV)
     if value is not None:
         if not value.isdigit() or int(value) < 1:
-            raise ValueError(f"{THREADS_ENV} must be a whole number >= 1. Got {value!r}; unset it for the default.")
+            raise ZooValueError(f"{THREADS_ENV} must be a whole number >= 1. Got {value!r}; unset it for the default.")
         return int(value)
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, cores // 2)
@@ -221,6 +221,6 @@ def load_tf_saved_model(path):
 def import_framework(name: str):
     """Import a framework module by name (for benchmarks and native baselines)."""
     if name not in BACKENDS:
-        raise ValueError(f"The 'name' parameter must be one of {list(BACKENDS)}. Got {name!r}.")
+        raise ZooValueError(f"The 'name' parameter must be one of {list(BACKENDS)}. Got {name!r}.")
     return importlib.import_module(name)
 

@@ -28,7 +28,7 @@ class UnsafeArchiveError(ZooError, ValueError):
 def check_choice(value, choices, name, owner):
     """Raise a uniform ValueError unless ``value`` is one of ``choices``."""
     if value not in choices:
-        raise ValueError(
+        raise ZooValueError(
             f"The '{name}' parameter of {owner} must be one of {sorted(choices)}. "
             f"Got {value!r} instead."
         )
@@ -40,7 +40,7 @@ def check_int(value, name, owner, minimum=1):
     import numbers
 
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ValueError(
+        raise ZooValueError(
             f"The '{name}' parameter of {owner} must be an int in the range "
             f"[{minimum}, inf). Got {value!r} instead."
         )
@@ -59,8 +59,33 @@ def check_number(value, name, owner, low=0.0, high=None, low_open=True, high_ope
     if not ok:
         left = ("(" if low_open else "[") + ("-inf" if low is None else f"{low:g}")
         right = ("inf" if high is None else f"{high:g}") + (")" if high_open or high is None else "]")
-        raise ValueError(f"The '{name}' parameter of {owner} must be a number in {left}, {right}. Got {value!r} instead.")
+        raise ZooValueError(f"The '{name}' parameter of {owner} must be a number in {left}, {right}. Got {value!r} instead.")
     return float(value)
+
+
+def check_mapping(value, name, owner):
+    """Raise a ZooTypeError unless ``value`` is None or a dict (e.g. ``model_kwargs``); returns a dict."""
+    if value is not None and not isinstance(value, dict):
+        raise ZooTypeError(f"The '{name}' parameter of {owner} must be a dict of keyword arguments, e.g. "
+                           f"{{'dropout': 0.2}}, or None. Got {value!r}.")
+    return dict(value or {})
+
+
+def check_kwargs(fn, kwargs, owner):
+    """Raise a ZooTypeError naming any of ``kwargs`` that ``fn`` does not accept, with the closest
+    accepted name (Python's own error suggests nothing and, for a builder, names no model)."""
+    import difflib
+    import inspect
+
+    params = inspect.signature(fn).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
+        return
+    accepted = [n for n, p in params.items() if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    for key in kwargs:
+        if key not in accepted:
+            close = difflib.get_close_matches(str(key), accepted, n=1)
+            hint = f" Did you mean {close[0]!r}?" if close else ""
+            raise ZooTypeError(f"{owner} has no argument {key!r}.{hint} It accepts: {', '.join(accepted)}.")
 
 
 def missing_extra(package, extra):
@@ -73,3 +98,40 @@ def missing_extra(package, extra):
 
 class ExportError(ZooError, RuntimeError):
     """A model cannot be exported to the asked format, or the artifact does not match Keras."""
+
+
+# The zoo's versions of the built-in errors: ``except ValueError`` still catches a bad argument,
+# and ``except ZooError`` catches everything the zoo itself refused.
+class ZooValueError(ZooError, ValueError):
+    """A bad argument or input value."""
+
+
+class ZooTypeError(ZooError, TypeError):
+    """An argument of the wrong type."""
+
+
+class ZooKeyError(ZooError, KeyError):
+    """An unknown name (model, dataset, setting)."""
+
+    def __str__(self) -> str:  # KeyError would show the message quoted, as a repr
+        return str(self.args[0]) if self.args else ""
+
+
+class ZooFileNotFoundError(ZooError, FileNotFoundError):
+    """A file or folder the user named does not exist."""
+
+
+class ZooFileExistsError(ZooError, FileExistsError):
+    """A file would be replaced that the zoo must not replace."""
+
+
+class ZooPermissionError(ZooError, PermissionError):
+    """A folder the zoo must write to is not writable."""
+
+
+class ZooRuntimeError(ZooError, RuntimeError):
+    """An operation that cannot go on in this state (e.g. no trial of a study completed)."""
+
+
+class ZooNotImplementedError(ZooError, NotImplementedError):
+    """Something the zoo does not do (yet) for this input; the message says what does."""

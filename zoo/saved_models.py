@@ -11,6 +11,8 @@ import json
 import os
 from pathlib import Path
 
+from zoo.errors import ZooFileNotFoundError, ZooValueError
+
 ENV_SAVED_MODELS = "ZOO_SAVED_MODELS"
 
 
@@ -62,7 +64,7 @@ def resolve_path(name_or_path: str | os.PathLike) -> Path:
     p = Path(name_or_path)
     if p.suffix == ".keras":
         if not p.exists():
-            raise FileNotFoundError(f"The 'model' argument names {p}, which does not exist.")
+            raise ZooFileNotFoundError(f"The 'model' argument names {p}, which does not exist.")
         return p
     candidate = saved_models_dir() / f"{name_or_path}.keras"
     if candidate.exists():
@@ -73,7 +75,7 @@ def resolve_path(name_or_path: str | os.PathLike) -> Path:
     known = list_saved_models()
     close = difflib.get_close_matches(str(name_or_path), known, n=3, cutoff=0.4)
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
-    raise FileNotFoundError(
+    raise ZooFileNotFoundError(
         f"The 'model' argument {str(name_or_path)!r} is neither a .keras file nor a saved model in "
         f"{saved_models_dir()}.{hint} Saved models: {', '.join(known) or '(none)'}."
     )
@@ -90,7 +92,7 @@ def check_keras_file(path: Path) -> None:
             ok = "config.json" in zf.namelist() and zf.testzip() is None
     if not ok:
         state = "empty" if size == 0 else f"{size:,} bytes, truncated or not a Keras archive"
-        raise ValueError(f"The model file {path} is not a valid .keras file ({state}). It may be an interrupted "
+        raise ZooValueError(f"The model file {path} is not a valid .keras file ({state}). It may be an interrupted "
                          f"download or copy: save, train or publish it again.")
 
 

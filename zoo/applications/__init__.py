@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import importlib
 
+from zoo.errors import ZooKeyError
 from zoo.tasks import TASKS
 
 # One facade module per task, named after its application.
@@ -20,7 +21,7 @@ def get_application(name: str):
     if name not in APPLICATIONS:
         close = difflib.get_close_matches(name, list(APPLICATIONS), n=3, cutoff=0.4)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
-        raise KeyError(f"Unknown application {name!r}.{hint} Known: {', '.join(sorted(APPLICATIONS))}.")
+        raise ZooKeyError(f"Unknown application {name!r}.{hint} Known: {', '.join(sorted(APPLICATIONS))}.")
     return importlib.import_module(APPLICATIONS[name])
 
 

@@ -19,7 +19,14 @@ import os
 
 from zoo.core.runner import run
 from zoo.tasks.embeddings import (  # noqa: F401  (public)
-    MAX_ROW_UPDATES, MODELS, NEGATIVE_GROUP, PROBE_WORDS, EmbeddingResult, WordEmbeddings, fit_word2vec)
+    MAX_ROW_UPDATES,
+    MODELS,
+    NEGATIVE_GROUP,
+    PROBE_WORDS,
+    EmbeddingResult,
+    WordEmbeddings,
+    fit_word2vec,
+)
 from zoo.text.word2vec_vectors import WordVectors
 
 APPLICATION = WordEmbeddings.application
@@ -82,13 +89,16 @@ def train(corpus="sentiment", model="skipgram", epochs=5, embedding_dim=100, win
           sample=1e-3, learning_rate=0.025, min_learning_rate=1e-4, batch_size=None, trainer="sparse",
           max_row_updates=MAX_ROW_UPDATES, negative_group=NEGATIVE_GROUP, max_vocab_size=None, tokenizer="basic",
           seed=0, output_dir=None,
-          data_path=None, jit_compile="auto", probe_words=None, vectors_path=None, verbose=0, resume=True) -> EmbeddingResult:
+          data_path=None, jit_compile="auto", probe_words=None, vectors_path=None, verbose=0, resume=True,
+          probe=None) -> EmbeddingResult:
     """Train Word2Vec and write a run folder: ``config.json``, ``model.keras``, ``vectors.txt``
     (word2vec text format), ``history.csv``, ``metrics.json`` and ``learning_curves.png``.
 
     Arguments as in ``train_word2vec``; ``probe_words`` are the words whose nearest neighbours
     ``metrics.json`` lists (default: a few sentiment words); ``vectors_path`` also writes the
-    vectors there (a fixed path that a sentiment recipe can name). On the command line:
+    vectors there (a fixed path that a sentiment recipe can name); ``probe`` (a labelled text set,
+    e.g. ``"sst2"``) adds the sentiment probe's validation and test accuracy of the vectors to
+    ``metrics.json`` (``zoo.text.word2vec_probe``: what ``zoo.tuning`` optimises). On the command line:
     ``zoo train embeddings --corpus sentiment --epochs 5``.
 
     Returns:

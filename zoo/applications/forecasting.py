@@ -17,12 +17,19 @@ from pathlib import Path
 import pandas as pd
 
 from zoo.core import rundir
-from zoo.core.io import write_json
 from zoo.core.runner import run
+from zoo.errors import ZooValueError
 from zoo.forecasting import backtesting
 from zoo.forecasting.backtesting import LEADERBOARD_COLUMNS  # noqa: F401  (public here before)
 from zoo.forecasting.plots import plot_forecasts, plot_leaderboard
-from zoo.tasks.forecasting import Forecasting, as_dataset, check_common, make_forecaster, with_attrs
+from zoo.tasks.forecasting import (
+    Forecasting,
+    as_dataset,
+    check_common,
+    make_forecaster,
+    with_attrs,
+)
+from zoo.tasks.leaderboard import ResumableBacktest
 
 APPLICATION = Forecasting.application
 
@@ -93,7 +100,7 @@ def forecast(model="ets", dataset="air_passengers", horizon=None, seed=0, level=
 
 def backtest(models=("naive2", "theta", "arima"), dataset="m4_weekly", horizon=None, windows=1, output_dir=None,
              seed=0, level=95.0, n_jobs=1, model_kwargs=None, data_path=None, fill=None, validation=False,
-             plot_series=6, verbose=True):
+             plot_series=6, verbose=True, resume=True):
     """Score several forecasters on the same held-out data; return a leaderboard (one row per model).
 
     The last window is the dataset's test part (M4: the official test file); ``windows > 1``
@@ -101,6 +108,11 @@ def backtest(models=("naive2", "theta", "arima"), dataset="m4_weekly", horizon=N
     ``validation=True`` the test part is never used: the windows end at the last training point
     (use it to choose models and settings). ``"ensemble"`` reuses its members' fits when they
     are in ``models`` (its time is then the sum of theirs).
+
+    The run folder's ``leaderboard.csv``, ``forecasts.csv`` and ``metrics.json`` are rewritten as
+    each model finishes (``zoo.tasks.leaderboard``); after an interruption the same call (any
+    list of models) continues the folder without fitting finished models again (``resume=False``:
+    a new folder). ``verbose`` prints a line per model and progress lines while a model works.
 
     Returns:
         DataFrame with columns model, sMAPE, MASE, OWA (vs Naive2), MAE, RMSE, MAPE, coverage,
@@ -113,27 +125,34 @@ def backtest(models=("naive2", "theta", "arima"), dataset="m4_weekly", horizon=N
     check_int(windows, "windows", "forecasting.backtest")
     ds = as_dataset(dataset, horizon, data_path, fill)
     if ds.test is None and not validation:
-        raise ValueError(f"Dataset {ds.name!r} has no test part; pass validation=True to backtest inside its data.")
+        raise ZooValueError(f"Dataset {ds.name!r} has no test part; pass validation=True to backtest inside its data.")
     full = ds.train if validation or ds.test is None else pd.concat([ds.train, ds.test])
     full = with_attrs(full.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True), ds)
     backtesting.check_windows(full, ds.horizon, windows, name=ds.name)
     models = [models] if isinstance(models, str) else list(models)
     if not models:
-        raise ValueError("The 'models' parameter of forecasting.backtest is empty; name at least one forecaster, "
+        raise ZooValueError("The 'models' parameter of forecasting.backtest is empty; name at least one forecaster, "
                          "e.g. models=['naive2', 'theta'] (zoo.forecasting.list_forecasters()).")
     model_kwargs = model_kwargs or {}
-    run_dir = rundir.make_run_dir(output_dir, APPLICATION, "backtest", ds.name)
-    rundir.save_config(run_dir, APPLICATION, {"function": "backtest", "models": models, "dataset": ds.name,
-                                            "horizon": ds.horizon, "windows": windows, "seed": seed, "level": level,
-                                            "n_jobs": n_jobs, "model_kwargs": model_kwargs, "validation": validation})
     forecasters = {m: make_forecaster(m, ds, n_jobs, seed, level, model_kwargs.get(m, {})) for m in models}
-    run = backtesting.backtest(forecasters, full, ds.horizon, windows, season_length=ds.season_length, level=level,
-                               name=ds.name, verbose=verbose)
-    board = run.leaderboard()
-    board.to_csv(run_dir / "leaderboard.csv", index=False)
-    run.forecasts.to_csv(run_dir / "forecasts.csv", index=False)
-    write_json(run_dir / "metrics.json", {"leaderboard": board.to_dict("records"), "dataset": ds.name,
-                                               "horizon": ds.horizon, "windows": windows, "validation": validation})
+    same = {"function": "backtest", "dataset": dataset, "data_path": data_path, "fill": fill, "horizon": ds.horizon,
+            "windows": windows, "seed": seed, "level": level, "validation": validation}
+    config = {"function": "backtest", "models": models, "dataset": ds.name, "horizon": ds.horizon, "windows": windows,
+              "seed": seed, "level": level, "n_jobs": n_jobs, "model_kwargs": model_kwargs, "validation": validation}
+    folder = ResumableBacktest.open(output_dir, APPLICATION, same, config, ("backtest", ds.name), resume, summary={
+        "dataset": ds.name, "horizon": ds.horizon, "windows": windows, "validation": validation})
+    run_dir = folder.run_dir
+    try:
+        done = folder.done(models, model_kwargs, windows)
+        if verbose and done:
+            print(f"resuming {run_dir}: {len(done)} finished model window(s) kept", flush=True)
+        run = backtesting.backtest(forecasters, full, ds.horizon, windows, season_length=ds.season_length, level=level,
+                                   name=ds.name, verbose=verbose, done=done,
+                                   on_result=lambda m, w, row, fc: folder.record(m, w, row, fc, model_kwargs))
+        board = folder.write(run)
+    except BaseException as err:
+        folder.interrupted(err)
+        raise
     last_train, last_test = run.windows[-1]
     # The five best models (the best one with its interval) keep the plot readable.
     forecasts = run.forecasts
@@ -141,5 +160,6 @@ def backtest(models=("naive2", "theta", "arima"), dataset="m4_weekly", horizon=N
              for name in list(board["model"])[:5]}
     plot_forecasts(last_train, last_test, final, run_dir / "forecasts.png", n_series=plot_series)
     plot_leaderboard(board, run_dir / "leaderboard.png")
+    folder.complete()
     board.attrs["run_dir"] = str(run_dir)
     return board

@@ -14,11 +14,18 @@ Example:
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 from zoo.core.runner import run
 from zoo.datasets.images import load_image_dataset
+from zoo.errors import ZooValueError
 from zoo.tasks.image.preprocessing import (  # noqa: F401  (public helpers)
-    AUGMENTATIONS, augment_list, augmentation_layers, build_pipeline, parse_augment)
+    AUGMENTATIONS,
+    augment_list,
+    augmentation_layers,
+    build_pipeline,
+    parse_augment,
+)
 from zoo.tasks.image.task import ImageClassification, evaluate_images, predict_images
 from zoo.tasks.optim import OPTIMIZERS, SCHEDULES, make_optimizer, make_schedule  # noqa: F401
 
@@ -101,7 +108,7 @@ def fine_tune(base, dataset, weights="imagenet", epochs=5, fine_tune_epochs=5, u
         TrainResult (model, history of both phases, test metrics, run folder).
     """
     if base is None:
-        raise ValueError("The 'base' parameter of fine_tune is required: a saved model, a .keras path, a "
+        raise ZooValueError("The 'base' parameter of fine_tune is required: a saved model, a .keras path, a "
                          "keras.applications name or a KerasHub preset.")
     config = {k: v for k, v in locals().items() if k not in ("output_dir", "save_as", "resume", "force")}
     return run(ImageClassification(**config), output_dir=output_dir, resume=resume, publish=save_as, force=force)
@@ -115,7 +122,8 @@ def publish(run_dir, name, saved_models_dir=None, reference_images=8, notes=None
     from zoo.core.io import read_json
     from zoo.tasks import task_of_run
 
-    metrics = read_json(f"{run_dir}/metrics.json")
+    path = Path(run_dir) / "metrics.json"
+    metrics = read_json(path) if path.exists() else {}  # a missing file: core.publish says what is wrong
     extra = ({"target_accuracy": target_accuracy, "meets_target": bool(metrics.get("accuracy", 0.0) >= target_accuracy)}
              if target_accuracy is not None else None)
     return core.publish(run_dir, name, task_of_run(run_dir), saved_models_dir=saved_models_dir, force=force, notes=notes, extra=extra,

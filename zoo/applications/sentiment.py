@@ -22,7 +22,13 @@ from zoo.core.runner import run
 from zoo.datasets.text import load_text_dataset
 from zoo.tasks.text.batching import predict_proba  # noqa: F401  (public)
 from zoo.tasks.text.crossval import cross_validate  # noqa: F401  (public)
-from zoo.tasks.text.task import DEFAULTS, REFERENCE_TEXTS, TextClassification, evaluate_texts, predict_texts  # noqa: F401
+from zoo.tasks.text.task import (  # noqa: F401
+    DEFAULTS,
+    REFERENCE_TEXTS,
+    TextClassification,
+    evaluate_texts,
+    predict_texts,
+)
 
 APPLICATION = TextClassification.application
 

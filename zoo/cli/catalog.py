@@ -7,6 +7,8 @@ import difflib
 import inspect
 from pathlib import Path
 
+from zoo.errors import ZooValueError
+
 MODELS_EXAMPLE = """examples:
   zoo models                      # every registered model, with the zoo's pretrained tags
   zoo models 'resnet*'            # a wildcard
@@ -47,7 +49,7 @@ def cmd_models(args) -> int:
     action = words.pop(0) if words and words[0] in ("list", "describe") else "list"
     if action == "describe":
         if len(words) != 1:
-            raise ValueError("zoo models describe takes one model name, e.g. `zoo models describe lenet5`.")
+            raise ZooValueError("zoo models describe takes one model name, e.g. `zoo models describe lenet5`.")
         return describe_model(words[0], args.task)
     pattern = words[0] if words else "*"
     entries = list_entries(pattern, task=args.task)
@@ -106,7 +108,7 @@ def cmd_datasets(args) -> int:
     if args.action == "verify" and not names:
         names = [n for n in sorted(manifest()) if _on_disk(n, args.path)]
     if not names:
-        raise ValueError(f"zoo datasets {args.action} needs a dataset name, e.g. `zoo datasets {args.action} mnist`.")
+        raise ZooValueError(f"zoo datasets {args.action} needs a dataset name, e.g. `zoo datasets {args.action} mnist`.")
     if args.action == "describe":
         for name in names:
             entry = dataset_info(name)

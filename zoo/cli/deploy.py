@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from zoo.errors import ZooValueError
+
 EXPORT_EXAMPLE = "example: zoo export lenet5_mnist --format onnx --output exports/lenet5"
 SERVE_EXAMPLE = "example: zoo serve textcnn_sst2 --port 8000   (then open http://127.0.0.1:8000/)"
 
@@ -40,7 +42,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from zoo.deploy.server import MAX_BODY_BYTES, serve
 
     if args.workers < 1 or not 0 < args.port < 65536:
-        raise ValueError(f"--workers must be >= 1 and --port in 1..65535. Got --workers {args.workers} "
+        raise ZooValueError(f"--workers must be >= 1 and --port in 1..65535. Got --workers {args.workers} "
                          f"--port {args.port}.")
     print(f"serving {args.source} on http://{args.host}:{args.port}/ (API docs: /docs)", flush=True)
     serve(args.source, host=args.host, port=args.port, workers=args.workers,

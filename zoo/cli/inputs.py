@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from zoo.errors import ZooFileNotFoundError, ZooValueError
+
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")
 
 
@@ -15,16 +17,16 @@ def read_inputs(kind: str, items: list[str]) -> tuple[list[str], list]:
         for item in items:
             p = Path(item)
             if item == "-":
-                raise ValueError("zoo predict reads images from files or folders, not stdin; give their paths.")
+                raise ZooValueError("zoo predict reads images from files or folders, not stdin; give their paths.")
             if p.is_dir():
                 found = sorted(f for f in p.rglob("*") if f.suffix.lower() in IMAGE_SUFFIXES)
                 if not found:
-                    raise FileNotFoundError(f"The folder {p} holds no image files ({', '.join(IMAGE_SUFFIXES)}).")
+                    raise ZooFileNotFoundError(f"The folder {p} holds no image files ({', '.join(IMAGE_SUFFIXES)}).")
                 paths += found
             elif p.is_file():
                 paths.append(p)
             else:
-                raise FileNotFoundError(f"The input {item!r} is neither an image file nor a folder.")
+                raise ZooFileNotFoundError(f"The input {item!r} is neither an image file nor a folder.")
         return [str(p) for p in paths], [str(p) for p in paths]
     texts = []
     for item in items:
@@ -33,10 +35,10 @@ def read_inputs(kind: str, items: list[str]) -> tuple[list[str], list]:
         elif Path(item).is_file():
             texts += [line.strip() for line in Path(item).read_text(encoding="utf-8").splitlines() if line.strip()]
         elif item.endswith(".txt"):
-            raise FileNotFoundError(f"The input file {item!r} does not exist (give a .txt file of sentences, "
+            raise ZooFileNotFoundError(f"The input file {item!r} does not exist (give a .txt file of sentences, "
                                     f"one per line, '-' for stdin, or the sentence itself in quotes).")
         else:
             texts.append(item)
     if not texts:
-        raise ValueError("zoo predict got no sentences: the files or stdin were empty.")
+        raise ZooValueError("zoo predict got no sentences: the files or stdin were empty.")
     return texts, texts

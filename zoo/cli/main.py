@@ -22,7 +22,7 @@ from pathlib import Path
 
 from zoo import backend as zoo_backend
 from zoo.cli import catalog, deploy
-from zoo.errors import ZooError
+from zoo.errors import ZooError, ZooValueError
 
 
 def _parse_value(text: str):
@@ -237,7 +237,7 @@ def cmd_predict(args) -> int:
 
     src = load_source(args.model, "zoo predict")
     if src.kind == "forecaster":
-        raise ValueError(f"{args.model} is a forecaster; forecast with `zoo forecast --model {args.model}`.")
+        raise ZooValueError(f"{args.model} is a forecaster; forecast with `zoo forecast --model {args.model}`.")
     labels, inputs = read_inputs(src.kind, args.inputs)
     if src.kind == "image":
         from zoo.applications import image_classification

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from zoo.core.io import jsonable, read_json, write_json
+from zoo.errors import ZooPermissionError, ZooRuntimeError, ZooValueError
 
 # Set by `zoo run` so that the run folder records which recipe produced it.
 current_recipe: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_recipe", default=None)
@@ -62,16 +63,16 @@ def check_output_dir(output_dir, owner: str) -> Path:
     """The folder runs go into, checked before any data is read: not a file, and writable."""
     base = Path(output_dir if output_dir is not None else DEFAULT_OUTPUT_DIR).expanduser()
     if base.exists() and not base.is_dir():
-        raise ValueError(f"The 'output_dir' parameter of {owner} names {base}, which is a file; pass a folder "
+        raise ZooValueError(f"The 'output_dir' parameter of {owner} names {base}, which is a file; pass a folder "
                          f"(the run folder is made inside it).")
     probe = base
     while not probe.exists():
         probe = probe.parent
     if not probe.is_dir():
-        raise ValueError(f"The 'output_dir' parameter of {owner} names {base}, inside {probe}, which is a file; "
+        raise ZooValueError(f"The 'output_dir' parameter of {owner} names {base}, inside {probe}, which is a file; "
                          f"pass a folder (the run folder is made inside it).")
     if not os.access(probe, os.W_OK | os.X_OK):
-        raise PermissionError(f"The 'output_dir' parameter of {owner} names {base}, which cannot be written "
+        raise ZooPermissionError(f"The 'output_dir' parameter of {owner} names {base}, which cannot be written "
                               f"({probe} is not writable). Pass a folder you can write to.")
     return base
 
@@ -163,7 +164,7 @@ def make_run_dir(output_dir, application: str, *parts: str) -> Path:
             return run_dir
         except FileExistsError:
             continue
-    raise RuntimeError(f"Could not create a run folder under {base}.")
+    raise ZooRuntimeError(f"Could not create a run folder under {base}.")
 
 
 def set_status(run_dir: Path, state: str, **extra) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 
-from zoo.errors import BackendError, check_choice
+from zoo.errors import BackendError, ZooValueError, check_choice
 
 PRECISIONS = {"fp32": "float32", "bf16": "mixed_bfloat16", "fp16": "mixed_float16"}
 DISTRIBUTIONS = (None, "data_parallel")
@@ -22,7 +22,7 @@ def check_runtime(precision, distribution, owner: str) -> None:
     """Clear errors for an unknown precision or distribution, or a backend that cannot distribute."""
     check_choice(precision, tuple(PRECISIONS), "precision", owner)
     if distribution not in DISTRIBUTIONS:
-        raise ValueError(f"The 'distribution' parameter of {owner} must be None or 'data_parallel'. "
+        raise ZooValueError(f"The 'distribution' parameter of {owner} must be None or 'data_parallel'. "
                          f"Got {distribution!r} instead.")
     if distribution is not None:
         import keras

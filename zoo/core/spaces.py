@@ -22,6 +22,8 @@ import inspect
 import json
 import numbers
 
+from zoo.errors import ZooValueError
+
 RANGE_WORDS = ("log", "range")
 
 
@@ -68,42 +70,42 @@ def _number(v) -> bool:
 def parse_space(space: dict, owner: str = "tune") -> list[Dimension]:
     """Check a search space and return its dimensions; a clear error names the bad entry."""
     if not isinstance(space, dict) or not space:
-        raise ValueError(f"The 'search_space' parameter of {owner} must be a non-empty dict such as "
+        raise ZooValueError(f"The 'search_space' parameter of {owner} must be a non-empty dict such as "
                          f"{{'learning_rate': ('log', 1e-4, 1e-1), 'dropout': (0.0, 0.5), 'units': [64, 128]}}. "
                          f"Got {space!r}.")
     dims = []
     for name, spec in space.items():
         where = f"search_space[{name!r}] of {owner}"
         if not isinstance(name, str) or not name:
-            raise ValueError(f"The keys of the 'search_space' parameter of {owner} must be setting names. Got {name!r}.")
+            raise ZooValueError(f"The keys of the 'search_space' parameter of {owner} must be setting names. Got {name!r}.")
         if isinstance(spec, list) and len(spec) == 3 and spec[0] in RANGE_WORDS and all(map(_number, spec[1:])):
             spec = tuple(spec) if spec[0] == "log" else tuple(spec[1:])
         if isinstance(spec, dict):
             unknown = set(spec) - {"low", "high", "log", "step"}
             if unknown or not {"low", "high"} <= set(spec):
-                raise ValueError(f"{where} must have 'low' and 'high' (and optionally 'log', 'step'). Got {spec!r}.")
+                raise ZooValueError(f"{where} must have 'low' and 'high' (and optionally 'log', 'step'). Got {spec!r}.")
             dim = Dimension(name, spec["low"], spec["high"], bool(spec.get("log", False)), spec.get("step"))
         elif isinstance(spec, tuple):
             log = len(spec) == 3 and spec[0] == "log"
             ends = spec[1:] if log else spec
             if len(ends) != 2 or not all(map(_number, ends)):
-                raise ValueError(f"{where} must be (low, high), ('log', low, high) or a list of choices. Got {spec!r}.")
+                raise ZooValueError(f"{where} must be (low, high), ('log', low, high) or a list of choices. Got {spec!r}.")
             dim = Dimension(name, ends[0], ends[1], log)
         elif isinstance(spec, list):
             if not spec:
-                raise ValueError(f"{where} is an empty list of choices; give at least one value.")
+                raise ZooValueError(f"{where} is an empty list of choices; give at least one value.")
             labels = [_label(c) for c in spec]
             if len(set(map(repr, labels))) != len(labels):
-                raise ValueError(f"{where} repeats a choice: {spec!r}.")
+                raise ZooValueError(f"{where} repeats a choice: {spec!r}.")
             dims.append(Dimension(name, choices=tuple(spec)))
             continue
         else:
-            raise ValueError(f"{where} must be (low, high), ('log', low, high), a dict with low/high or a list of "
+            raise ZooValueError(f"{where} must be (low, high), ('log', low, high), a dict with low/high or a list of "
                              f"choices. Got {spec!r}.")
         if not (_number(dim.low) and _number(dim.high)) or not dim.low < dim.high:
-            raise ValueError(f"{where} needs numbers low < high. Got low={dim.low!r}, high={dim.high!r}.")
+            raise ZooValueError(f"{where} needs numbers low < high. Got low={dim.low!r}, high={dim.high!r}.")
         if dim.log and dim.low <= 0:
-            raise ValueError(f"{where} is log-uniform, so low must be > 0. Got {dim.low!r}.")
+            raise ZooValueError(f"{where} is log-uniform, so low must be > 0. Got {dim.low!r}.")
         dims.append(dim)
     return dims
 
@@ -116,7 +118,7 @@ def apply(config: dict, params: dict) -> dict:
         if rest:
             inner = out.get(head)
             if inner is not None and not isinstance(inner, dict):
-                raise ValueError(f"The search space sets {name!r}, but the setting {head!r} is {inner!r}, not a dict.")
+                raise ZooValueError(f"The search space sets {name!r}, but the setting {head!r} is {inner!r}, not a dict.")
             out[head] = apply(dict(inner or {}), {rest: value})
         else:
             out[name] = value
@@ -132,7 +134,7 @@ def check_names(dims: list[Dimension], settings, owner: str) -> None:
 
         hints = {b: difflib.get_close_matches(b.partition(".")[0], sorted(known), n=1) for b in bad}
         shown = ", ".join(f"{b!r}" + (f" (did you mean {h[0]!r}?)" if h else "") for b, h in hints.items())
-        raise ValueError(f"The 'search_space' parameter of {owner} names settings the task does not have: {shown}. "
+        raise ZooValueError(f"The 'search_space' parameter of {owner} names settings the task does not have: {shown}. "
                          f"Settings: {', '.join(sorted(known))}.")
 
 

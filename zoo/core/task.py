@@ -24,6 +24,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from zoo.core.io import save_model
+from zoo.errors import ZooNotImplementedError, ZooTypeError
 
 
 class Task:
@@ -33,12 +34,13 @@ class Task:
     reference_count = 8           # inputs whose outputs a published card records (tests replay them)
     objective = None              # the validation metric tuning optimises (never a test metric)
     objective_direction = "maximize"
+    tuning_defaults: dict = {}    # settings tuning adds unless given (e.g. the embeddings' probe set)
 
     def __init__(self, **config):
         defaults = self.defaults(config)
         unknown = set(config) - set(defaults) if defaults else set()
         if unknown:
-            raise TypeError(f"Unknown setting(s) {sorted(unknown)} for the {self.application} task; "
+            raise ZooTypeError(f"Unknown setting(s) {sorted(unknown)} for the {self.application} task; "
                             f"it accepts {sorted(defaults)}.")
         self.config = self.resolve({**defaults, **config})
         self.caller = None  # the public function that made this task, for error messages
@@ -131,4 +133,4 @@ class Task:
 
     def validation_score(self, data, run) -> float:
         """Train on the training split and score ``objective`` on validation data only."""
-        raise NotImplementedError(f"The {self.application} task has no validation metric to tune on yet.")
+        raise ZooNotImplementedError(f"The {self.application} task has no validation metric to tune on yet.")

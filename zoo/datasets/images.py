@@ -38,6 +38,7 @@ from zoo.datasets import root
 from zoo.datasets.download import safe_extract
 from zoo.datasets.manifest import locate
 from zoo.datasets.splits import stratified_split
+from zoo.errors import ZooFileNotFoundError, ZooValueError
 
 MNIST_CLASSES = [str(i) for i in range(10)]
 CIFAR10_CLASSES = ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"]
@@ -67,17 +68,17 @@ class ImageDataset:
     def __post_init__(self):
         """Labels must name a class: a wrong one would train silently or fail deep inside Keras."""
         if len(self.class_names) < 2:
-            raise ValueError(f"Dataset {self.name!r} has {len(self.class_names)} class ({self.class_names}); "
+            raise ZooValueError(f"Dataset {self.name!r} has {len(self.class_names)} class ({self.class_names}); "
                              f"classification needs at least 2. Check the labels or the class folders.")
         for split in ("train", "test"):
             x, y = getattr(self, f"x_{split}"), np.asarray(getattr(self, f"y_{split}"))
             if len(x) != len(y):
-                raise ValueError(f"Dataset {self.name!r}: {len(x)} {split} images but {len(y)} {split} labels.")
+                raise ZooValueError(f"Dataset {self.name!r}: {len(x)} {split} images but {len(y)} {split} labels.")
             if y.size and not np.issubdtype(y.dtype, np.integer):
-                raise ValueError(f"Dataset {self.name!r}: {split} labels must be integer class indices; got {y.dtype}.")
+                raise ZooValueError(f"Dataset {self.name!r}: {split} labels must be integer class indices; got {y.dtype}.")
             bad = (y < 0) | (y >= len(self.class_names))
             if bad.any():
-                raise ValueError(f"Dataset {self.name!r}: {int(bad.sum())} {split} labels lie outside "
+                raise ZooValueError(f"Dataset {self.name!r}: {int(bad.sum())} {split} labels lie outside "
                                  f"0..{len(self.class_names) - 1} (the {len(self.class_names)} classes "
                                  f"{self.class_names}), e.g. {y[bad][:3].tolist()}. Fix the labels or the class_names.")
 
@@ -95,7 +96,7 @@ class ImageDataset:
                for c in classes]
         bad = [c for c, i in zip(classes, idx) if not 0 <= i < self.num_classes]
         if bad:
-            raise ValueError(f"The 'classes' parameter names classes {bad} that {self.name} lacks. "
+            raise ZooValueError(f"The 'classes' parameter names classes {bad} that {self.name} lacks. "
                              f"Its classes: {self.class_names}.")
         remap = np.full(self.num_classes, -1, dtype="int64")
         remap[idx] = np.arange(len(idx))
@@ -128,18 +129,18 @@ def load_mnist(path: str | os.PathLike | None = None) -> ImageDataset:
     try:
         data = np.load(file)
     except (OSError, ValueError, zipfile.BadZipFile):
-        raise ValueError(f"{file} is not an mnist.npz (a NumPy .npz archive of x_train, y_train, x_test, y_test). "
+        raise ZooValueError(f"{file} is not an mnist.npz (a NumPy .npz archive of x_train, y_train, x_test, y_test). "
                          f"Download it again.") from None
     with data:
         if not hasattr(data, "files"):
-            raise ValueError(f"{file} is a single NumPy array, not an mnist.npz with x_train, y_train, x_test, y_test.")
+            raise ZooValueError(f"{file} is a single NumPy array, not an mnist.npz with x_train, y_train, x_test, y_test.")
         missing = {"x_train", "y_train", "x_test", "y_test"} - set(data.files)
         if missing:
-            raise ValueError(f"{file} is not an mnist.npz: it lacks arrays {sorted(missing)}.")
+            raise ZooValueError(f"{file} is not an mnist.npz: it lacks arrays {sorted(missing)}.")
         x_train, y_train, x_test, y_test = (data[k] for k in ("x_train", "y_train", "x_test", "y_test"))
     for key, x, y in (("x_train", x_train, y_train), ("x_test", x_test, y_test)):
         if x.dtype != np.uint8 or x.ndim != 3 or len(x) != len(y):
-            raise ValueError(f"{file}: {key} must be uint8 images (N, height, width) with one label each; got "
+            raise ZooValueError(f"{file}: {key} must be uint8 images (N, height, width) with one label each; got "
                              f"{x.dtype} {x.shape} with {len(y)} labels.")
     return ImageDataset("mnist", x_train[..., None], y_train.astype("int64"), x_test[..., None],
                         y_test.astype("int64"), MNIST_CLASSES)
@@ -153,7 +154,7 @@ def _read_pickle_batch(file) -> tuple[np.ndarray, np.ndarray]:
     data = batch.get(b"data", batch.get("data"))
     labels = batch.get(b"labels", batch.get("labels"))
     if data is None or labels is None:
-        raise ValueError("A CIFAR-10 pickle batch must hold 'data' and 'labels'.")
+        raise ZooValueError("A CIFAR-10 pickle batch must hold 'data' and 'labels'.")
     x = np.asarray(data, dtype="uint8").reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1)
     return x, np.asarray(labels, dtype="int64")
 
@@ -163,14 +164,14 @@ def _cifar_from_pickles(read, names, where="") -> ImageDataset:
     needed = [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]
     missing = [n for n in needed if n not in names]
     if missing:
-        raise ValueError(f"A CIFAR-10 pickle folder must hold data_batch_1..5 and test_batch; {where} lacks "
+        raise ZooValueError(f"A CIFAR-10 pickle folder must hold data_batch_1..5 and test_batch; {where} lacks "
                          f"{missing} (found: {sorted(names)}). Download cifar-10-python.tar.gz again.")
 
     def batch(member):
         try:
             return _read_pickle_batch(read(member))
         except (pickle.UnpicklingError, EOFError, ValueError) as err:
-            raise ValueError(f"{where}: the CIFAR-10 batch {member} is damaged ({err}). Download it again.") from None
+            raise ZooValueError(f"{where}: the CIFAR-10 batch {member} is damaged ({err}). Download it again.") from None
 
     train = [batch(f"data_batch_{i}") for i in range(1, 6)]
     x_test, y_test = batch("test_batch")
@@ -198,7 +199,7 @@ def load_cifar10_pickles(path: str | os.PathLike) -> ImageDataset:
             members = {Path(m.name).name: m for m in tf.getmembers() if m.isfile()}
             return _cifar_from_pickles(lambda n: tf.extractfile(members[n]), set(members), path)
     except (tarfile.TarError, EOFError, OSError) as err:
-        raise ValueError(f"Cannot read {path}: {err}. The archive is damaged or incomplete: download it again.") from None
+        raise ZooValueError(f"Cannot read {path}: {err}. The archive is damaged or incomplete: download it again.") from None
 
 
 def _is_pickle_archive(path: Path) -> bool:
@@ -255,7 +256,7 @@ def extract_once(archive: str | os.PathLike) -> Path:
         try:
             safe_extract(archive, dest)
         except (tarfile.TarError, zipfile.BadZipFile, EOFError, OSError) as err:
-            raise ValueError(f"Cannot extract {archive}: {err}. The archive is damaged or incomplete: "
+            raise ZooValueError(f"Cannot extract {archive}: {err}. The archive is damaged or incomplete: "
                              f"download or pack it again.") from None
         done.touch()
     return dest
@@ -300,7 +301,7 @@ def _list_images(folder: Path) -> tuple[list[Path], list[int], list[str]]:
     classes = [p.name for p in _subdirs(folder)]
     if not classes:
         images = any(_is_image(p) for p in folder.iterdir())
-        raise ValueError(
+        raise ZooValueError(
             f"The image folder {folder} has {'images but ' if images else ''}no class sub-folders. Expected "
             f"<folder>/<class>/<image> with two classes or more (or <folder>/train/<class>/... and "
             f"<folder>/test/<class>/...)."
@@ -315,7 +316,7 @@ def _list_images(folder: Path) -> tuple[list[Path], list[int], list[str]]:
         files += found
         labels += [label] * len(found)
     if not files:
-        raise ValueError(f"The image folder {folder} has class folders {classes} but no images ({', '.join(IMAGE_SUFFIXES)}).")
+        raise ZooValueError(f"The image folder {folder} has class folders {classes} but no images ({', '.join(IMAGE_SUFFIXES)}).")
     return files, labels, classes
 
 
@@ -328,7 +329,7 @@ def _open(f):
             img = ImageOps.exif_transpose(img)
             img.load()
     except (OSError, ValueError, SyntaxError) as err:  # PIL's UnidentifiedImageError is an OSError
-        raise ValueError(f"Cannot decode the image {f}: {err}. Delete it or save it again as PNG/JPEG.") from None
+        raise ZooValueError(f"Cannot decode the image {f}: {err}. Delete it or save it again as PNG/JPEG.") from None
     if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
         arr = np.asarray(img, dtype="float64")
         scale = 255.0 / 65535.0 if img.mode.startswith("I") and arr.max(initial=0) > 255 else 1.0
@@ -347,7 +348,7 @@ def _common_size(files) -> tuple[int, int]:
                 turned = img.getexif().get(0x0112, 1) in (5, 6, 7, 8)  # EXIF orientation: a quarter turn
                 sizes[(img.width, img.height) if turned else (img.height, img.width)] += 1
         except (OSError, ValueError, SyntaxError) as err:
-            raise ValueError(f"Cannot decode the image {f}: {err}. Delete it or save it again as PNG/JPEG.") from None
+            raise ZooValueError(f"Cannot decode the image {f}: {err}. Delete it or save it again as PNG/JPEG.") from None
     size, count = sizes.most_common(1)[0]
     if count < len(files):
         warnings.warn(f"{len(files) - count} of {len(files)} images differ from the most common size {size[0]}x{size[1]} "
@@ -380,7 +381,7 @@ def _folder_key(files, image_size, color_mode) -> str:
 def _load_split(folder: Path, image_size, color_mode, class_names=None):
     files, labels, classes = _list_images(folder)
     if class_names is not None and classes != class_names:
-        raise ValueError(f"The train and test folders of {folder.parent} have different classes: "
+        raise ZooValueError(f"The train and test folders of {folder.parent} have different classes: "
                          f"{class_names} and {classes}.")
     cache = root.cache_dir() / "decoded" / f"{folder.parent.name}-{folder.name}-{_folder_key(files, image_size, color_mode)}.npz"
     if cache.exists():
@@ -416,22 +417,22 @@ def load_image_folder(path: str | os.PathLike, image_size=None, color_mode: str 
     """
     path = Path(path).expanduser()
     if color_mode not in ("rgb", "grayscale"):
-        raise ValueError(f"The 'color_mode' parameter must be 'rgb' or 'grayscale'. Got {color_mode!r} instead.")
+        raise ZooValueError(f"The 'color_mode' parameter must be 'rgb' or 'grayscale'. Got {color_mode!r} instead.")
     if isinstance(image_size, (int, np.integer)) and not isinstance(image_size, bool):
         image_size = (int(image_size), int(image_size))
     if image_size is not None and (len(image_size) != 2 or not all(
             isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s > 0 for s in image_size)):
-        raise ValueError(f"The 'image_size' parameter must be (height, width) with positive ints, or one int for "
+        raise ZooValueError(f"The 'image_size' parameter must be (height, width) with positive ints, or one int for "
                          f"square images. Got {image_size!r}.")
     if not isinstance(test_split, (int, float)) or not 0.0 < test_split < 1.0:
-        raise ValueError(f"The 'test_split' parameter must be in (0, 1) (used when the folder has no test/). "
+        raise ZooValueError(f"The 'test_split' parameter must be in (0, 1) (used when the folder has no test/). "
                          f"Got {test_split!r}.")
     if not path.exists():
-        raise FileNotFoundError(f"The 'path' parameter names {path}, which does not exist.")
+        raise ZooFileNotFoundError(f"The 'path' parameter names {path}, which does not exist.")
     if path.is_file():
         if not (tarfile.is_tarfile(path) or zipfile.is_zipfile(path)):
             damaged = path.name.lower().endswith(ARCHIVE_SUFFIXES)
-            raise ValueError(f"The 'path' parameter must be a folder or an archive ({', '.join(ARCHIVE_SUFFIXES)}). "
+            raise ZooValueError(f"The 'path' parameter must be a folder or an archive ({', '.join(ARCHIVE_SUFFIXES)}). "
                              + (f"{path} is named like one but cannot be read: it is damaged or incomplete."
                                 if damaged else f"Got {path}."))
         path = extract_once(path)
@@ -473,9 +474,9 @@ def load_digits(path=None, train_size: int = 300, digit_size: int = 20, seed: in
     from sklearn.datasets import load_digits as sk_digits
 
     if not isinstance(train_size, int) or not 10 <= train_size < 1797:
-        raise ValueError(f"The 'train_size' parameter must be an int in [10, 1797). Got {train_size!r}.")
+        raise ZooValueError(f"The 'train_size' parameter must be an int in [10, 1797). Got {train_size!r}.")
     if not isinstance(digit_size, int) or not 8 <= digit_size <= 28:
-        raise ValueError(f"The 'digit_size' parameter must be an int in [8, 28]. Got {digit_size!r}.")
+        raise ZooValueError(f"The 'digit_size' parameter must be an int in [8, 28]. Got {digit_size!r}.")
     bunch = sk_digits()
     pad = (28 - digit_size) // 2
     x = np.zeros((len(bunch.images), 28, 28, 1), dtype="uint8")
@@ -508,9 +509,9 @@ def load_image_dataset(dataset, path: str | os.PathLike | None = None, **kwargs)
     if isinstance(dataset, (str, os.PathLike)) and Path(dataset).expanduser().exists():
         return load_image_folder(dataset, **kwargs)
     if isinstance(dataset, os.PathLike) or isinstance(dataset, str) and ("/" in dataset or os.sep in dataset):
-        raise FileNotFoundError(f"The 'dataset' parameter names the path {dataset}, which does not exist. "
+        raise ZooFileNotFoundError(f"The 'dataset' parameter names the path {dataset}, which does not exist. "
                                 f"Registered datasets: {sorted(LOADERS)}.")
-    raise ValueError(
+    raise ZooValueError(
         f"The 'dataset' parameter must be one of {sorted(LOADERS)}, the path of a folder of class "
         f"sub-folders (or an archive of one), or an ImageDataset. Got {dataset!r} instead."
     )

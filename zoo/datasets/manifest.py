@@ -10,7 +10,7 @@ from pathlib import Path
 
 from zoo.datasets import root
 from zoo.datasets.download import download, safe_extract
-from zoo.errors import DataNotFoundError
+from zoo.errors import DataNotFoundError, ZooKeyError
 
 ENV_OFFLINE = "ZOO_OFFLINE"
 
@@ -27,7 +27,7 @@ def dataset_info(name: str) -> dict:
     if name not in entries:
         close = difflib.get_close_matches(name, list(entries), n=3, cutoff=0.5)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
-        raise KeyError(f"Unknown dataset {name!r}.{hint} Known datasets: {', '.join(sorted(entries))}.")
+        raise ZooKeyError(f"Unknown dataset {name!r}.{hint} Known datasets: {', '.join(sorted(entries))}.")
     return entries[name]
 
 

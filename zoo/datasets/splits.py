@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from zoo.errors import ZooValueError
+
 
 def stratified_split(labels, fraction: float, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """(keep, held_out) index arrays; ``fraction`` of each class is held out, seeded."""
     if not 0.0 < fraction < 1.0:
-        raise ValueError(f"The split fraction must be in (0, 1). Got {fraction!r}.")
+        raise ZooValueError(f"The split fraction must be in (0, 1). Got {fraction!r}.")
     labels = np.asarray(labels)
     rng = np.random.default_rng(seed)
     held = []
@@ -26,7 +28,7 @@ def kfold_indices(labels, k: int = 10, seed: int = 0) -> list[tuple[np.ndarray, 
     labels = np.asarray(labels)
     largest = int(np.bincount(np.unique(labels, return_inverse=True)[1]).max()) if len(labels) else 0
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2 or k > largest:
-        raise ValueError(f"The 'k' parameter must be an int in [2, {largest}] (the largest class's size: every fold "
+        raise ZooValueError(f"The 'k' parameter must be an int in [2, {largest}] (the largest class's size: every fold "
                          f"needs an example). Got {k!r}.")
     rng = np.random.default_rng(seed)
     fold_of = np.empty(len(labels), dtype="int64")

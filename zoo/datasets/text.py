@@ -33,6 +33,7 @@ import numpy as np
 
 from zoo.datasets.manifest import locate
 from zoo.datasets.splits import kfold_indices, stratified_split  # noqa: F401 (re-exported)
+from zoo.errors import ZooFileNotFoundError, ZooValueError
 
 BINARY = ["negative", "positive"]
 
@@ -59,14 +60,14 @@ class TextDataset:
                 continue
             labels = np.asarray(labels)
             if labels.size and not np.issubdtype(labels.dtype, np.integer):
-                raise ValueError(f"TextDataset {self.name!r}: {split}_labels must be ints indexing class_names "
+                raise ZooValueError(f"TextDataset {self.name!r}: {split}_labels must be ints indexing class_names "
                                  f"{self.class_names}; got {labels.dtype} values such as {labels.ravel()[:3].tolist()}.")
             if texts is None or len(texts) != len(labels):
-                raise ValueError(f"TextDataset {self.name!r}: {split}_texts and {split}_labels differ in length "
+                raise ZooValueError(f"TextDataset {self.name!r}: {split}_texts and {split}_labels differ in length "
                                  f"({None if texts is None else len(texts)} and {len(labels)}).")
             bad = labels[(labels < 0) | (labels >= len(self.class_names))] if labels.size else labels
             if bad.size:
-                raise ValueError(f"TextDataset {self.name!r}: {split}_labels hold {sorted(set(bad.tolist()))[:5]}, outside "
+                raise ZooValueError(f"TextDataset {self.name!r}: {split}_labels hold {sorted(set(bad.tolist()))[:5]}, outside "
                                  f"0..{len(self.class_names) - 1} for class_names {self.class_names}.")
             setattr(self, f"{split}_labels", labels.astype("int64"))
 
@@ -120,7 +121,7 @@ def _from_pool(name, texts, labels, class_names, test_fraction, seed) -> TextDat
 def parse_label_line(line: str, path, lineno) -> tuple[str, str]:
     parts = line.split(None, 1)
     if len(parts) != 2:
-        raise ValueError(f"{path}, line {lineno}: expected '<label> <sentence>', got {line[:60]!r}.")
+        raise ZooValueError(f"{path}, line {lineno}: expected '<label> <sentence>', got {line[:60]!r}.")
     return parts[0], parts[1]
 
 
@@ -142,7 +143,7 @@ def _read_label_file(path) -> tuple[list[str], list[str]]:
         empty.append(n)
     if empty:
         if not texts:
-            raise ValueError(f"{path}: every line holds a label and no sentence; expected '<label> <sentence>' lines.")
+            raise ZooValueError(f"{path}: every line holds a label and no sentence; expected '<label> <sentence>' lines.")
         shown = ", ".join(map(str, empty[:5])) + (", ..." if len(empty) > 5 else "")
         warnings.warn(f"{path}: skipped {len(empty)} line(s) with a label and no sentence (line {shown}).",
                       stacklevel=3)
@@ -191,14 +192,14 @@ def _find_split_files(where: Path) -> dict[str, Path]:
         if len(matches) > 1:
             low = matches[0].name.lower()
             hint = matches[0].parent / matches[0].name[:low.index(next(k for k in keys if k in low))]
-            raise ValueError(f"Several {split} files in {where}: {[m.name for m in matches]}; pass the file prefix "
+            raise ZooValueError(f"Several {split} files in {where}: {[m.name for m in matches]}; pass the file prefix "
                              f"of one set instead, e.g. {hint}")
         if matches:
             found[split] = matches[0]
     if not prefix and "train" in found and "test" not in found:
         others = [p.name for p in files if _split_of(p) is None]
         if others:
-            raise ValueError(f"{where} holds {sorted(p.name for p in found.values())} but no file named 'test', and also "
+            raise ZooValueError(f"{where} holds {sorted(p.name for p in found.values())} but no file named 'test', and also "
                              f"{others}. If one of those is the test set, rename it so its name says 'test' (e.g. "
                              f"data.test); otherwise move it out of the folder.")
     return found
@@ -208,7 +209,7 @@ def _check_labels(labels: list[str], path) -> None:
     """Refuse files whose first words are not labels (plain sentences read as ``label sentence``)."""
     distinct = sorted(set(labels))
     if len(distinct) < 2 or (len(labels) >= 50 and len(distinct) > 0.2 * len(labels)):
-        raise ValueError(
+        raise ZooValueError(
             f"{path} does not read as '<label> <sentence>' lines: the first words give {len(distinct)} distinct "
             f"label(s) over {len(labels)} lines (e.g. {distinct[:5]}). Sentences without labels belong one file per "
             f"class in a folder (data.pos, data.neg); a table needs a .csv/.tsv name.")
@@ -224,13 +225,13 @@ def load_label_lines(where: str | os.PathLike, name: str | None = None, test_fra
     """
     where = Path(where)
     if where.is_file() and where.suffix.lower() in (".pos", ".neg", ".positive", ".negative"):
-        raise ValueError(f"{where} holds the sentences of one class (MR's layout: one file per class). Pass the folder "
+        raise ZooValueError(f"{where} holds the sentences of one class (MR's layout: one file per class). Pass the folder "
                          f"that holds all the class files: {where.parent}.")
     files = {"train": where} if where.is_file() else _find_split_files(where)
     if where.is_dir() and not files and len(_data_files(where)) == 1:
         files = {"train": _data_files(where)[0]}  # one file of every example (SUBJ's subj.all...)
     if "train" not in files:
-        raise FileNotFoundError(f"No '*train*' file of '<label> <sentence>' lines found at {where}. "
+        raise ZooFileNotFoundError(f"No '*train*' file of '<label> <sentence>' lines found at {where}. "
                                 f"Expected e.g. {where}/data.train, data.dev, data.test.")
     parts = {split: _read_label_file(p) for split, p in files.items()}
     _check_labels([lab for _, labels in parts.values() for lab in labels], files["train"])
@@ -261,11 +262,11 @@ def load_class_files(where: str | os.PathLike, files: dict | None = None, name: 
         if len(set(keys)) < len(keys):  # SUBJ: quote.tok.gt9.5000 / plot.tok.gt9.5000 -> quote / plot
             keys = [p.name.split(".")[0] for p in paths]
         if len(set(keys)) < len(keys):
-            raise ValueError(f"Cannot tell one class per file in {where}: {[p.name for p in paths]}. Name the files "
+            raise ZooValueError(f"Cannot tell one class per file in {where}: {[p.name for p in paths]}. Name the files "
                              f"<set>.<class> (e.g. data.pos, data.neg).")
         files = dict(zip(keys, paths))
     if len(files) < 2:
-        raise FileNotFoundError(f"Expected one file per class in {where} (e.g. data.pos, data.neg). Found {sorted(files)}.")
+        raise ZooFileNotFoundError(f"Expected one file per class in {where} (e.g. data.pos, data.neg). Found {sorted(files)}.")
     polarity = {"neg": "negative", "pos": "positive", "negative": "negative", "positive": "positive"}
     keys = sorted(files, key=lambda k: (polarity.get(k, k) != "negative", polarity.get(k, k)))
     class_names = [polarity.get(k, k) for k in keys]
@@ -289,7 +290,7 @@ def load_text_folders(where: str | os.PathLike, name: str | None = None, test_fr
         classes = sorted(d.name for d in folder.iterdir() if d.is_dir() and d.name != "unsup" and any(d.glob("*.txt")))
         splits[split] = {c: sorted(folder.joinpath(c).glob("*.txt"))[:limit_per_class] for c in classes}
     if "train" not in splits or len(splits["train"]) < 2:
-        raise FileNotFoundError(f"Expected {where}/train/<class>/*.txt with at least two class folders (e.g. pos, neg).")
+        raise ZooFileNotFoundError(f"Expected {where}/train/<class>/*.txt with at least two class folders (e.g. pos, neg).")
     polarity = {"neg": "negative", "pos": "positive"}
     keys = sorted(splits["train"], key=lambda k: (polarity.get(k, k) != "negative", polarity.get(k, k)))
     class_names = [polarity.get(k, k) for k in keys]
@@ -364,17 +365,17 @@ def load_csv(path: str | os.PathLike, text_column: str | int | None = None, labe
         if given is not None:
             if isinstance(given, int):
                 if not -len(cols) <= given < len(cols):
-                    raise ValueError(f"The '{what}' parameter is column {given}, but {path.name} has {len(cols)} columns.")
+                    raise ZooValueError(f"The '{what}' parameter is column {given}, but {path.name} has {len(cols)} columns.")
                 return cols[given]
             if given not in cols:
-                raise ValueError(f"The '{what}' parameter names column {given!r}, which {path.name} lacks. Columns: {cols}.")
+                raise ZooValueError(f"The '{what}' parameter names column {given!r}, which {path.name} lacks. Columns: {cols}.")
             return given
         for c in cols:
             if str(c).lower() in candidates:
                 return c
         if guessed is not None:
             return guessed
-        raise ValueError(f"Could not tell which column of {path.name} is the {what.split('_')[0]}: columns are {cols}. "
+        raise ZooValueError(f"Could not tell which column of {path.name} is the {what.split('_')[0]}: columns are {cols}. "
                          f"Pass {what}='<name>' (or a position, e.g. {what}=0, for a file without a header row).")
 
     tcol = pick(text_column, TEXT_COLUMNS, "text_column", guess and guess[0])
@@ -386,7 +387,7 @@ def load_csv(path: str | os.PathLike, text_column: str | int | None = None, labe
             test[lcol].nunique() == 1 and not set(test[lcol].dropna()) & train_keys)
         if unlabelled:  # GLUE's test.tsv has no label column; Hugging Face exports write -1 there
             if dev_path is None:
-                raise ValueError(f"{Path(test_path).name} has no labels in {lcol!r}, so it cannot be scored. Give a "
+                raise ZooValueError(f"{Path(test_path).name} has no labels in {lcol!r}, so it cannot be scored. Give a "
                                  f"labelled dev file beside it (dev_path, or dev{path.suffix} in the folder), or load "
                                  f"{path} alone (a seeded hold-out of it is scored).")
             frames, test_path, dev_path = [frames[0], frames[2]], dev_path, None
@@ -394,7 +395,7 @@ def load_csv(path: str | os.PathLike, text_column: str | int | None = None, labe
         test_path, dev_path = dev_path, None
     for q, f in zip([path, test_path, dev_path], frames):
         if tcol not in f.columns or lcol not in f.columns:
-            raise ValueError(f"{Path(q).name} lacks the {tcol!r}/{lcol!r} columns of {path.name} (its columns: {list(f.columns)}).")
+            raise ZooValueError(f"{Path(q).name} lacks the {tcol!r}/{lcol!r} columns of {path.name} (its columns: {list(f.columns)}).")
     frames = [f.dropna(subset=[tcol, lcol]) for f in frames]
     raw = [str(v) for f in frames for v in f[lcol]]
     keys = sorted(set(raw), key=lambda v: (not v.lstrip("-").isdigit(), int(v) if v.lstrip("-").isdigit() else 0, v))
@@ -455,7 +456,7 @@ def load_text_dataset(dataset, path: str | os.PathLike | None = None, **kwargs) 
             return load_label_lines(p, **kwargs)
         if p.is_dir():
             return load_class_files(p, **kwargs)
-    raise ValueError(
+    raise ZooValueError(
         f"The 'dataset' parameter must be one of {sorted(LOADERS)}, a TextDataset, a .csv/.tsv file, or a folder of "
         f"'label sentence' split files / per-class files / train/<class>/*.txt. Got {dataset!r}."
     )

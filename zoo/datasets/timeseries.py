@@ -30,7 +30,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from zoo.errors import check_int
+from zoo.errors import (
+    ZooFileNotFoundError,
+    ZooKeyError,
+    ZooTypeError,
+    ZooValueError,
+    check_int,
+)
 
 # M4: horizon, seasonality (the MASE lag and Naive2's period), pandas frequency.
 M4_FREQUENCIES = {
@@ -111,11 +117,11 @@ def infer_freq(ds: pd.Series) -> str | None:
 def to_long(df: pd.DataFrame, id_value: str = "series") -> pd.DataFrame:
     """Add ``unique_id`` to a single-series frame, and check the ``ds``/``y`` columns exist."""
     if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"The 'df' argument must be a pandas DataFrame with columns ds, y (and unique_id). "
+        raise ZooTypeError(f"The 'df' argument must be a pandas DataFrame with columns ds, y (and unique_id). "
                         f"Got {type(df).__name__}.")
     missing = [c for c in ("ds", "y") if c not in df.columns]
     if missing:
-        raise ValueError(f"The 'df' argument must have columns 'ds' and 'y' (and 'unique_id' for many series). "
+        raise ZooValueError(f"The 'df' argument must have columns 'ds' and 'y' (and 'unique_id' for many series). "
                          f"Missing {missing}; got columns {list(df.columns)}. Rename yours, e.g. "
                          f"df.rename(columns={{'date': 'ds', 'value': 'y'}}).")
     out = df.copy()
@@ -141,28 +147,28 @@ def validate(df: pd.DataFrame, fill: str | None = None, duplicates: str | None =
         try:
             out["ds"] = pd.to_datetime(out["ds"])
         except (ValueError, TypeError) as err:
-            raise ValueError(f"The 'ds' column must hold dates or timestamps. Could not parse it: {err}") from None
+            raise ZooValueError(f"The 'ds' column must hold dates or timestamps. Could not parse it: {err}") from None
     if not pd.api.types.is_numeric_dtype(out["y"]):
         converted = pd.to_numeric(out["y"], errors="coerce")
         bad = out.loc[converted.isna() & out["y"].notna(), "y"].head(3).tolist()
-        raise ValueError(f"The 'y' column must be numeric. Got non-numeric values such as {bad}.")
+        raise ZooValueError(f"The 'y' column must be numeric. Got non-numeric values such as {bad}.")
     out["y"] = out["y"].astype("float64")
     infinite = np.isinf(out["y"].to_numpy())
     if infinite.any():
         ex = out.loc[infinite, ["unique_id", "ds"]].head(3).astype(str).to_dict("records")
-        raise ValueError(f"The 'y' column holds {int(infinite.sum())} infinite values, e.g. at {ex}; "
+        raise ZooValueError(f"The 'y' column holds {int(infinite.sum())} infinite values, e.g. at {ex}; "
                          f"replace them with NaN (and pass fill=) or with real values.")
     if fill is not None and fill not in FILL_METHODS:
-        raise ValueError(f"The 'fill' parameter must be one of {list(FILL_METHODS)} or None. Got {fill!r} instead.")
+        raise ZooValueError(f"The 'fill' parameter must be one of {list(FILL_METHODS)} or None. Got {fill!r} instead.")
     if duplicates is not None and duplicates not in DUPLICATE_METHODS:
-        raise ValueError(f"The 'duplicates' parameter must be one of {list(DUPLICATE_METHODS)} or None. "
+        raise ZooValueError(f"The 'duplicates' parameter must be one of {list(DUPLICATE_METHODS)} or None. "
                          f"Got {duplicates!r} instead.")
 
     dup = out.duplicated(["unique_id", "ds"], keep=False)
     if dup.any():
         if duplicates is None:
             ex = out.loc[dup, ["unique_id", "ds"]].head(3).to_dict("records")
-            raise ValueError(f"Found {int(dup.sum())} rows with duplicated (unique_id, ds), e.g. {ex}. "
+            raise ZooValueError(f"Found {int(dup.sum())} rows with duplicated (unique_id, ds), e.g. {ex}. "
                              f"Pass duplicates='mean' or 'last' to collapse them, or remove them.")
         extra = [c for c in out.columns if c not in ("unique_id", "ds")]
         grouped = out.groupby(["unique_id", "ds"], sort=False)[extra]
@@ -173,7 +179,7 @@ def validate(df: pd.DataFrame, fill: str | None = None, duplicates: str | None =
     if not within.all():
         if not sort:
             bad = within[~within].index[:3].tolist()
-            raise ValueError(f"The 'ds' column is not sorted within series {bad}. "
+            raise ZooValueError(f"The 'ds' column is not sorted within series {bad}. "
                              f"Pass sort=True to sort by unique_id and ds, or sort it yourself.")
     out = ordered.reset_index(drop=True)
 
@@ -197,7 +203,7 @@ def validate(df: pd.DataFrame, fill: str | None = None, duplicates: str | None =
                     full = pd.date_range(g["ds"].iloc[0], g["ds"].iloc[-1], freq=f)
                     gaps = full.difference(pd.DatetimeIndex(g["ds"]))
                     if fill is None and len(gaps):
-                        raise ValueError(
+                        raise ZooValueError(
                             f"Series {uid!r} misses {len(gaps)} timestamps of its frequency {f!r}, e.g. "
                             f"{[str(t) for t in gaps[:3]]}. Pass fill='interpolate', 'ffill' or 'zero' to add "
                             f"and fill them, or fix the data.")
@@ -209,7 +215,7 @@ def validate(df: pd.DataFrame, fill: str | None = None, duplicates: str | None =
                         changed = True
             pieces.append(g)
         if len(seen) > 1 and freq is None:
-            raise ValueError(f"The series have different frequencies: {seen} (frequency: first series with it). "
+            raise ZooValueError(f"The series have different frequencies: {seen} (frequency: first series with it). "
                              f"Forecast each frequency separately, or resample them to one.")
         if changed:
             out = pd.concat(pieces, ignore_index=True)
@@ -217,11 +223,11 @@ def validate(df: pd.DataFrame, fill: str | None = None, duplicates: str | None =
     if nan.any():
         if fill is None:
             ex = out.loc[nan, ["unique_id", "ds"]].head(3).astype(str).to_dict("records")
-            raise ValueError(f"The 'y' column has {int(nan.sum())} missing values (NaN), e.g. at {ex}. "
+            raise ZooValueError(f"The 'y' column has {int(nan.sum())} missing values (NaN), e.g. at {ex}. "
                              f"Pass fill='interpolate', 'ffill' or 'zero', or drop them yourself.")
         out["y"] = out.groupby("unique_id", sort=False)["y"].transform(lambda s: _fill(s, fill))
         if out["y"].isna().any():
-            raise ValueError("Could not fill every missing value: a series starts with NaNs. Drop its leading NaNs.")
+            raise ZooValueError("Could not fill every missing value: a series starts with NaNs. Drop its leading NaNs.")
     cols = ["unique_id", "ds", "y"] + [c for c in out.columns if c not in ("unique_id", "ds", "y")]
     out = out[cols].reset_index(drop=True)
     out.attrs.update(attrs)
@@ -233,7 +239,7 @@ def _years(ds: pd.Series) -> pd.Series:
     values = pd.Series(ds)
     if values.notna().all() and (values % 1 == 0).all() and values.between(1000, 3000).all():
         return pd.to_datetime(values.astype("int64").astype(str), format="%Y")
-    raise ValueError(f"The 'ds' column holds numbers ({values.head(3).tolist()}...), not dates. Give dates or "
+    raise ZooValueError(f"The 'ds' column holds numbers ({values.head(3).tolist()}...), not dates. Give dates or "
                      f"timestamps (e.g. 2020-01-31), or whole years (1950, 1951, ...) for yearly data.")
 
 
@@ -276,24 +282,32 @@ def read_csv(path: str | os.PathLike, fill: str | None = None, duplicates: str |
     """Read a ``ds,y`` (optionally ``unique_id``) CSV, whatever its line endings (``\\n``, ``\\r\\n``, old-Mac ``\\r``)."""
     path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"The CSV file {path} does not exist. Pass a path to a file with columns ds,y.")
-    text = path.read_bytes().decode("utf-8-sig")
+        raise ZooFileNotFoundError(f"The CSV file {path} does not exist. Pass a path to a file with columns ds,y.")
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ZooValueError(f"The CSV file {path} is not UTF-8 text (byte {err.start} is {err.object[err.start:err.start + 1]!r}); "
+                            f"pass a text CSV with columns ds,y, or re-save it as UTF-8.") from None
     # Old Mac files end lines with a bare \r, which the csv module would read as one long line.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise ValueError(f"The CSV file {path} is empty; it needs a header line 'ds,y' and one row per timestamp.")
-    df = pd.read_csv(io.StringIO(text))
+        raise ZooValueError(f"The CSV file {path} is empty; it needs a header line 'ds,y' and one row per timestamp.")
+    try:
+        df = pd.read_csv(io.StringIO(text))
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as err:
+        raise ZooValueError(f"The CSV file {path} cannot be read as a table ({str(err).strip()}); it needs a header "
+                            f"line 'ds,y' and one 'timestamp,value' row per line.") from None
     index = [c for c in df.columns if str(c).startswith("Unnamed:") and df[c].equals(pd.Series(range(len(df))))]
     df = df.drop(columns=index)  # the row numbers DataFrame.to_csv() writes by default
     missing = [c for c in ("ds", "y") if c not in df.columns]
     if missing:
-        raise ValueError(f"The CSV file {path.name} must have columns 'ds' (the timestamps) and 'y' (the values); "
+        raise ZooValueError(f"The CSV file {path.name} must have columns 'ds' (the timestamps) and 'y' (the values); "
                          f"missing {missing}, got columns {list(df.columns)}. Rename them in the header line.")
     if df.empty:
-        raise ValueError(f"The CSV file {path.name} has a header and no rows; add one row per timestamp.")
+        raise ZooValueError(f"The CSV file {path.name} has a header and no rows; add one row per timestamp.")
     text_columns = [c for c in df.columns if c not in ("unique_id", "ds", "y") and not pd.api.types.is_numeric_dtype(df[c])]
     if text_columns:
-        raise ValueError(f"{path.name} has non-numeric columns {text_columns} besides ds and y: drop them, or "
+        raise ZooValueError(f"{path.name} has non-numeric columns {text_columns} besides ds and y: drop them, or "
                          f"encode them as numbers to use them as exogenous regressors (arima, sarima, prophet).")
     df = to_long(df, id_value or path.stem)
     out = validate(df, fill=fill, duplicates=duplicates, sort=sort)
@@ -336,7 +350,7 @@ def read_m4(path: str | os.PathLike, frequency: str, ends: dict | None = None) -
     out = pd.concat(frames, ignore_index=True)
     if out["y"].isna().any():
         bad = out.loc[out["y"].isna(), "unique_id"].unique()[:3].tolist()
-        raise ValueError(f"The M4 file {path} has empty cells inside series {bad} (not just trailing padding).")
+        raise ZooValueError(f"The M4 file {path} has empty cells inside series {bad} (not just trailing padding).")
     horizon, season_length, _ = M4_FREQUENCIES[frequency]
     out.attrs.update(freq=freq, season_length=season_length, horizon=horizon)
     return out
@@ -351,25 +365,41 @@ def _anchor(freq: str) -> pd.Timestamp:
 def _m4_frequency(frequency: str) -> str:
     key = str(frequency).lower()
     if key not in M4_FREQUENCIES:
-        raise ValueError(f"The 'frequency' parameter must be one of {list(M4_FREQUENCIES)}. Got {frequency!r} instead.")
+        raise ZooValueError(f"The 'frequency' parameter must be one of {list(M4_FREQUENCIES)}. Got {frequency!r} instead.")
     return key
+
+
+def _m4_files(name: str, frequency: str, path) -> tuple[Path, Path]:
+    """The train and test files: in ``path`` itself, under the zoo's names (``m4_daily_train.csv``) or
+    the M4 repository's (``Daily-train.csv``), else where the manifest finds them."""
+    from zoo.datasets.manifest import locate
+
+    if path is not None:
+        folder = Path(path).expanduser()
+        folder = folder if folder.is_dir() else folder.parent
+        official = frequency.capitalize()
+        for train, test in ((f"{name}_train.csv", f"{name}_test.csv"), (f"{official}-train.csv", f"{official}-test.csv")):
+            if (folder / train).is_file() and (folder / test).is_file():
+                return folder / train, folder / test
+    folder = locate(name, path)
+    folder = folder if folder.is_dir() else folder.parent
+    return folder / f"{name}_train.csv", folder / f"{name}_test.csv"
 
 
 def load_m4(frequency: str, path: str | os.PathLike | None = None) -> ForecastDataset:
     """An M4 subset with its official test file, standard horizon and seasonality.
 
-    Files are found by the dataset manifest (``m4_<frequency>``): $ZOO_DATA_DIR, the cache, or
+    ``path``: a folder holding the two files (``m4_daily_train.csv`` or the M4 repository's
+    ``Daily-train.csv``, and the test file), or a data root. Otherwise files are found by the
+    dataset manifest (``m4_<frequency>``): $ZOO_DATA_DIR, the cache, or
     a download from the M4 repository.
     """
-    from zoo.datasets.manifest import locate
-
     frequency = _m4_frequency(frequency)
     name = f"m4_{frequency}"
-    folder = locate(name, path)
-    folder = folder if folder.is_dir() else folder.parent
-    train = read_m4(folder / f"{name}_train.csv", frequency)
+    train_path, test_path = _m4_files(name, frequency, path)
+    train = read_m4(train_path, frequency)
     ends = train.groupby("unique_id", sort=False)["ds"].last().to_dict()
-    test = read_m4(folder / f"{name}_test.csv", frequency, ends=ends)
+    test = read_m4(test_path, frequency, ends=ends)
     horizon, season_length, freq = M4_FREQUENCIES[frequency]
     return ForecastDataset(name, train, test, horizon, season_length, freq)
 
@@ -400,7 +430,7 @@ def load_statsmodels(name: str, fill: str | None = "interpolate") -> pd.DataFram
         df = pd.DataFrame({"ds": pd.to_datetime(data["YEAR"].astype(int).astype(str)),
                            "y": data.drop(columns="YEAR").mean(axis=1)})
     else:
-        raise ValueError(f"The 'name' parameter must be one of {list(STATSMODELS_DATASETS)}. Got {name!r} instead.")
+        raise ZooValueError(f"The 'name' parameter must be one of {list(STATSMODELS_DATASETS)}. Got {name!r} instead.")
     out = validate(to_long(df, name), fill=fill)
     freq = infer_freq(out["ds"])
     out.attrs.update(freq=freq, season_length=season_length_for(freq))
@@ -413,7 +443,7 @@ def split_last(df: pd.DataFrame, horizon: int) -> tuple[pd.DataFrame, pd.DataFra
     train, test = df[pos >= horizon].reset_index(drop=True), df[pos < horizon].reset_index(drop=True)
     short = train.groupby("unique_id").size()
     if len(short) < df["unique_id"].nunique():
-        raise ValueError(f"The 'horizon' ({horizon}) leaves no training data for some series. Use a shorter horizon.")
+        raise ZooValueError(f"The 'horizon' ({horizon}) leaves no training data for some series. Use a shorter horizon.")
     train.attrs.update(df.attrs)
     test.attrs.update(df.attrs)
     return train, test
@@ -436,7 +466,7 @@ def load_dataset(name: str | os.PathLike, horizon: int | None = None, path: str 
         ds = load_m4(text[3:], path)
         if horizon is not None and horizon != ds.horizon:
             if horizon > ds.horizon:
-                raise ValueError(f"The 'horizon' for {text} can be at most the official {ds.horizon}. Got {horizon}.")
+                raise ZooValueError(f"The 'horizon' for {text} can be at most the official {ds.horizon}. Got {horizon}.")
             keep = ds.test.groupby("unique_id", sort=False).cumcount() < horizon
             ds.test, ds.horizon = ds.test[keep].reset_index(drop=True), horizon
         return ds
@@ -450,7 +480,7 @@ def load_dataset(name: str | os.PathLike, horizon: int | None = None, path: str 
         try:
             dataset_info(text)
         except KeyError as err:
-            raise KeyError(f"{err.args[0]} Forecasting also accepts m4_<frequency>, "
+            raise ZooKeyError(f"{err.args[0]} Forecasting also accepts m4_<frequency>, "
                            f"{', '.join(STATSMODELS_DATASETS)}, or a path to a ds,y CSV file.") from None
         full = read_csv(locate(text, path), fill=fill, id_value=text)
         label = text

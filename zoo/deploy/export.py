@@ -26,7 +26,7 @@ import numpy as np
 
 from zoo.core.io import write_json
 from zoo.deploy.runtime import ARTIFACTS
-from zoo.errors import ExportError, check_choice
+from zoo.errors import ExportError, ZooFileExistsError, check_choice, check_number
 
 FORMATS = tuple(ARTIFACTS)
 # Which Keras backends can write each format (Keras' torch backend exports through torch.export
@@ -71,6 +71,7 @@ def export(source, format: str = "onnx", output=None, atol: float = 1e-4) -> Exp
 
     owner = "export"
     check_choice(format, FORMATS, "format", owner)
+    check_number(atol, "atol", owner, low=0.0)
     backend = keras.backend.backend()
     if backend not in BACKENDS_FOR[format]:
         raise ExportError(f"The {backend} backend cannot export format={format!r}: Keras writes TF SavedModels "
@@ -110,7 +111,7 @@ def export(source, format: str = "onnx", output=None, atol: float = 1e-4) -> Exp
 
 def _check_destination(folder: Path) -> None:
     if folder.exists() and (not folder.is_dir() or (any(folder.iterdir()) and not (folder / "export.json").exists())):
-        raise FileExistsError(f"The 'output' folder {folder} exists and is not a zoo export (no export.json); "
+        raise ZooFileExistsError(f"The 'output' folder {folder} exists and is not a zoo export (no export.json); "
                               f"nothing there is replaced. Choose an empty or new folder.")
 
 

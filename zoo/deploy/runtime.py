@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from zoo.errors import ZooFileNotFoundError, ZooTypeError, ZooValueError
+
 ARTIFACTS = {"onnx": "model.onnx", "tf_saved_model": "saved_model", "keras": "model.keras"}
 
 
@@ -40,7 +42,7 @@ class ArtifactRunner:
 
             self._model, _ = saved_models.load(self.path)
         else:
-            raise ValueError(f"The 'format' argument must be one of {sorted(ARTIFACTS)}. Got {format!r}.")
+            raise ZooValueError(f"The 'format' argument must be one of {sorted(ARTIFACTS)}. Got {format!r}.")
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         if self.format == "onnx":
@@ -72,7 +74,7 @@ class ExportedModel:
         folder = Path(folder)
         card_file = folder / "export.json"
         if not card_file.exists():
-            raise FileNotFoundError(f"{folder} is not an export folder: it has no export.json. "
+            raise ZooFileNotFoundError(f"{folder} is not an export folder: it has no export.json. "
                                     f"Write one with `zoo export MODEL --format onnx --output {folder}`.")
         card = json.loads(card_file.read_text(encoding="utf-8"))
         preprocessing = json.loads((folder / "preprocessing.json").read_text(encoding="utf-8"))
@@ -98,7 +100,7 @@ class ExportedModel:
             if x.shape == shape:
                 x = x[None]
             if x.shape[1:] != shape:
-                raise ValueError(f"The 'inputs' argument must be images of shape (N, {', '.join(map(str, shape))}) "
+                raise ZooValueError(f"The 'inputs' argument must be images of shape (N, {', '.join(map(str, shape))}) "
                                  f"with pixels 0..255. Got an array of shape {x.shape}.")
             return x
         from zoo.forecasting.deep import _normalize
@@ -109,7 +111,7 @@ class ExportedModel:
         from zoo.forecasting.deep import last_window
 
         if isinstance(series, np.ndarray) and series.ndim == 1 or not hasattr(series, "__iter__"):
-            raise TypeError("The 'inputs' argument of a forecaster must be a list of series (1-D lists of numbers). "
+            raise ZooTypeError("The 'inputs' argument of a forecaster must be a list of series (1-D lists of numbers). "
                             "Wrap one series in a list: [y].")
         return np.stack([last_window(_series(y), self.preprocessing["input_length"]) for y in series])
 
@@ -125,7 +127,7 @@ class ExportedModel:
 def _series(y) -> np.ndarray:
     y = np.asarray(y, dtype="float32")
     if y.ndim != 1 or len(y) == 0 or not np.isfinite(y).all():
-        raise ValueError(f"Each series given to a forecaster must be a non-empty 1-D list of finite numbers. "
+        raise ZooValueError(f"Each series given to a forecaster must be a non-empty 1-D list of finite numbers. "
                          f"Got shape {y.shape}{'' if np.isfinite(y).all() else ' with NaN/Inf'}.")
     return y
 

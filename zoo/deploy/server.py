@@ -32,6 +32,7 @@ import numpy as np
 
 from zoo.backend import package_version
 from zoo.deploy.runtime import ExportedModel, load_exported
+from zoo.errors import ZooError
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
 MAX_ITEMS = 1024
@@ -39,7 +40,7 @@ SOURCE_ENV = "ZOO_SERVE_SOURCE"
 log = logging.getLogger("zoo.serve")
 
 
-class InputError(ValueError):
+class InputError(ZooError, ValueError):
     """A request the model cannot take; answered with 422 and this message."""
 
 

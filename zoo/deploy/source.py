@@ -18,6 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
+from zoo.errors import ZooFileNotFoundError, ZooTypeError, ZooValueError
+
+
 @dataclasses.dataclass
 class Source:
     """A model ready to export or serve."""
@@ -42,7 +45,7 @@ def load_source(source, owner: str = "export") -> Source:
     from zoo import saved_models
 
     if not isinstance(source, (str, Path)) or not str(source):
-        raise TypeError(f"The 'source' argument of {owner} must be a saved model's name "
+        raise ZooTypeError(f"The 'source' argument of {owner} must be a saved model's name "
                         f"(zoo.saved_models.list_pretrained()), a .keras file or a run folder. Got {source!r}.")
     path = Path(source)
     if path.is_dir():
@@ -66,13 +69,13 @@ def _from_folder(folder: Path, owner: str) -> Source:
                 "freq": forecaster.freq_, "series": len(forecaster.ids_)}
         return _forecaster_source(folder.name, forecaster, card, folder / MODEL_FILE)
     if (folder / "forecaster.pkl").exists():
-        raise ValueError(f"The run folder {folder} holds a statistical forecaster ({config.get('model', 'pickled')}): "
+        raise ZooValueError(f"The run folder {folder} holds a statistical forecaster ({config.get('model', 'pickled')}): "
                          f"it is refit on each series rather than run as a graph, so {owner} cannot take it. "
                          f"Forecast with it through `zoo forecast` / zoo.applications.forecasting.forecast, or "
                          f"export and serve a deep forecaster (nbeats, lstm, gru, transformer).")
     file = folder / "model.keras"
     if not file.exists():
-        raise FileNotFoundError(f"The folder {folder} is not a run folder the zoo can export: it has no model.keras "
+        raise ZooFileNotFoundError(f"The folder {folder} is not a run folder the zoo can export: it has no model.keras "
                                 f"(an unfinished run? see its RUNNING marker) and no forecaster.json.")
     model, card = saved_models.load(file)
     card = {"name": folder.name, "application": config.get("application"), "run_dir": str(folder), **card}
@@ -106,7 +109,7 @@ def _classify(name: str, model, card: dict, file: Path, owner: str) -> Source:
                "output": "class probabilities (N, classes)"}
         samples = np.random.default_rng(0).uniform(0, 255, size=(8, *shape)).astype("float32")
         return Source(name, "image", model, card, pre, samples, file)
-    raise ValueError(f"The 'source' argument of {owner} is a model the zoo does not know how to feed "
+    raise ZooValueError(f"The 'source' argument of {owner} is a model the zoo does not know how to feed "
                      f"(input shape {model.input_shape}); export image classifiers, text classifiers "
                      f"and deep forecasters.")
 

@@ -15,9 +15,21 @@ Example:
     >>> model.predict(12)                      # unique_id, ds, yhat, yhat_lower, yhat_upper
 """
 
-from zoo.datasets.timeseries import ForecastDataset, load_dataset, load_m4, read_csv, read_m4, validate
+from zoo.datasets.timeseries import (
+    ForecastDataset,
+    load_dataset,
+    load_m4,
+    read_csv,
+    read_m4,
+    validate,
+)
 from zoo.forecasting.base import BacktestResult, Forecaster, LocalForecaster
-from zoo.forecasting.registry import create_forecaster, describe_forecasters, forecaster_class, list_forecasters
+from zoo.forecasting.registry import (
+    create_forecaster,
+    describe_forecasters,
+    forecaster_class,
+    list_forecasters,
+)
 
 __all__ = [
     "BacktestResult", "ForecastDataset", "Forecaster", "LocalForecaster", "create_forecaster",

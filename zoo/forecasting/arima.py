@@ -26,7 +26,7 @@ import numpy as np
 from scipy.optimize import minimize
 from scipy.signal import lfilter
 
-from zoo.errors import check_choice, check_int
+from zoo.errors import ZooValueError, check_choice, check_int
 from zoo.forecasting.base import LocalForecaster
 
 
@@ -135,11 +135,13 @@ def css_fit(u: np.ndarray, p: int, q: int, P: int = 0, Q: int = 0, m: int = 1):
 
 
 class AutoARIMA(LocalForecaster):
-    """Automatic ARIMA (``seasonal=False``) or SARIMA (``seasonal=True``) per series.
+    """Automatic (S)ARIMA per series, as R's ``forecast::auto.arima``.
 
     Args:
-        seasonal: search seasonal orders (P, D, Q) with period ``season_length`` (taken from the
-            data's frequency; no seasonal search when it is 1, as for M4 weekly/daily data).
+        seasonal: ``"auto"`` (default, R's ``seasonal=TRUE``): search seasonal orders (P, D, Q) with
+            period ``season_length`` whenever that is above 1 (taken from the data's frequency:
+            12 for monthly data; 1, so no seasonal search, for M4 weekly/daily data); ``True``:
+            the same (``sarima``); ``False``: non-seasonal orders only, whatever the data.
         max_p, max_q, max_P, max_Q, max_d, max_D, max_order: bounds of the search (R's defaults).
         max_models: at most this many candidate fits per series.
         method: ``"css"`` (conditional sum of squares) or ``"css-ml"`` (then exact ML in statsmodels).
@@ -149,7 +151,7 @@ class AutoARIMA(LocalForecaster):
     supports_exogenous = True
     parallel_predict = True
 
-    def __init__(self, seasonal=False, max_p=5, max_q=5, max_P=2, max_Q=2, max_d=2, max_D=1, max_order=5,
+    def __init__(self, seasonal="auto", max_p=5, max_q=5, max_P=2, max_Q=2, max_d=2, max_D=1, max_order=5,
                  max_models=60, method="css", level=95.0, season_length=None, n_jobs=1, verbose=False):
         super().__init__(level=level, season_length=season_length, n_jobs=n_jobs, verbose=verbose)
         self.seasonal = seasonal
@@ -160,6 +162,9 @@ class AutoARIMA(LocalForecaster):
 
     def _fit(self, data):
         check_choice(self.method, ("css", "css-ml"), "method", type(self).__name__)
+        if self.seasonal not in (True, False, "auto"):
+            raise ZooValueError(f"The 'seasonal' parameter of {type(self).__name__} must be 'auto', True or False. "
+                                f"Got {self.seasonal!r}.")
         for name in ("max_p", "max_q", "max_P", "max_Q", "max_d", "max_D", "max_order"):
             check_int(getattr(self, name), name, type(self).__name__, minimum=0)
         check_int(self.max_models, "max_models", type(self).__name__)
@@ -197,8 +202,8 @@ class AutoARIMA(LocalForecaster):
 
     def _fit_one(self, y, exog):
         _statsmodels()
-        m = self.season_length_ if self.seasonal else 1
-        seasonal = self.seasonal and m > 1
+        m = self.season_length_ if self.seasonal is not False else 1
+        seasonal = m > 1
         D = nsdiffs(y, m, self.max_D) if seasonal else 0
         d = ndiffs(_difference(y, 0, D, m), self.max_d)
         if len(y) - d - D * m < 3 or np.ptp(y) == 0:

@@ -21,14 +21,16 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import time
 
 import pandas as pd
 
 from zoo.datasets.timeseries import infer_freq, season_length_for, validate
-from zoo.errors import check_int
+from zoo.errors import ZooValueError, check_int
 from zoo.forecasting.metrics import evaluate
+from zoo.forecasting.progress import series_progress
 from zoo.forecasting.seasonality import naive2_forecast
 
 KEY_COLUMNS = ("unique_id", "ds", "y")
@@ -104,7 +106,7 @@ def check_windows(df: pd.DataFrame, horizon: int, windows: int = 1, step: int | 
     if shortest <= need:
         spacing = f" {step} apart" if step != horizon else ""
         where = f" of {name!r}" if name else ""
-        raise ValueError(f"windows={windows} of horizon {horizon}{spacing} need more than {need} points per series; "
+        raise ZooValueError(f"windows={windows} of horizon {horizon}{spacing} need more than {need} points per series; "
                          f"the shortest series{where} has {shortest}. Use fewer windows or a shorter horizon.")
 
 
@@ -131,7 +133,8 @@ def _future_exog(model, test: pd.DataFrame):
 
 def backtest(models, df: pd.DataFrame, horizon: int, windows: int = 1, step: int | None = None, *,
              season_length: int | None = None, level: float | None = None, owa: bool = True,
-             name: str | None = None, verbose: bool = False) -> Backtest:
+             name: str | None = None, verbose: bool = False, done: dict | None = None,
+             on_result=None) -> Backtest:
     """Score unfitted forecasters at ``windows`` rolling cutoffs of ``df``.
 
     Args:
@@ -146,8 +149,14 @@ def backtest(models, df: pd.DataFrame, horizon: int, windows: int = 1, step: int
         level: interval coverage for the interval metrics (default: each model's ``level``).
         owa: also score Naive2 and report OWA.
         name: the data's name, for error messages.
-        verbose: print one line per model and window.
+        verbose: print one line per model and window, and progress lines while a model works
+            (series done and time left, epochs of deep models; at most one per 10 s).
+        done: ``{(name, window): (scores row, forecast frame)}`` already computed (a resumed
+            backtest): those are not fitted again.
+        on_result: called as ``on_result(name, window, scores row, forecast frame)`` as soon as
+            each model finishes a window (e.g. to write a resumable leaderboard).
     """
+
     owner = "backtest"
     check_int(horizon, "horizon", owner)
     check_int(windows, "windows", owner)
@@ -165,6 +174,13 @@ def backtest(models, df: pd.DataFrame, horizon: int, windows: int = 1, step: int
         naive2 = naive2_forecast(train, test, season, 95.0 if level is None else level) if owa else None
         fitted, times = {}, {}
         for key, proto in models.items():
+            if done and (key, w) in done:
+                row, fc = done[(key, w)]
+                rows.append(row)
+                forecasts.append(fc)
+                if verbose:
+                    print(f"[window {w}] {str(key):<15} (kept from the interrupted run)", flush=True)
+                continue
             members = proto.combines()
             if members and all(m in fitted for m in members):
                 model = proto.from_members({m: fitted[m] for m in members})
@@ -173,17 +189,21 @@ def backtest(models, df: pd.DataFrame, horizon: int, windows: int = 1, step: int
                 fc = model.predict(horizon)
                 predict_time = sum(times[m][1] for m in members) + time.perf_counter() - start
             else:
-                start = time.perf_counter()
-                model = proto.clone().fit(train)
-                fit_time = time.perf_counter() - start
-                start = time.perf_counter()
-                fc = model.predict(horizon, _future_exog(model, test))
-                predict_time = time.perf_counter() - start
+                with series_progress(f"[window {w}] {key}") if verbose else contextlib.nullcontext():
+                    start = time.perf_counter()
+                    model = proto.clone().fit(train)
+                    fit_time = time.perf_counter() - start
+                    start = time.perf_counter()
+                    fc = model.predict(horizon, _future_exog(model, test))
+                    predict_time = time.perf_counter() - start
             fitted[key], times[key] = model, (fit_time, predict_time)
             _, scores = evaluate(fc, test, train, season, model.level if level is None else level, naive2)
-            rows.append({"model": key, "window": w, **scores, "fit_time_s": fit_time, "predict_time_s": predict_time,
-                         "time_s": fit_time + predict_time})
+            row = {"model": key, "window": w, **scores, "fit_time_s": fit_time, "predict_time_s": predict_time,
+                   "time_s": fit_time + predict_time}
+            rows.append(row)
             forecasts.append(fc.assign(model=key, window=w))
+            if on_result is not None:
+                on_result(key, w, row, forecasts[-1])
             if verbose:
                 relative = f"  OWA {scores['owa']:.3f}" if "owa" in scores else ""
                 print(f"[window {w}] {str(key):<15} sMAPE {scores['smape']:7.3f}  MASE {scores['mase']:6.3f}{relative}  "

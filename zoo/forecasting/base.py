@@ -25,9 +25,10 @@ import numpy as np
 import pandas as pd
 
 from zoo.datasets import timeseries as _data
-from zoo.errors import NotFittedError, check_int
+from zoo.errors import NotFittedError, ZooNotImplementedError, ZooValueError, check_int
 from zoo.forecasting import backtesting as _backtesting
 from zoo.forecasting import metrics as _metrics
+from zoo.forecasting import progress
 from zoo.forecasting.backtesting import KEY_COLUMNS, BacktestResult
 
 __all__ = ["BacktestResult", "Forecaster", "KEY_COLUMNS", "LocalForecaster", "quiet_libraries"]
@@ -102,13 +103,13 @@ class Forecaster:
         data = _data.validate(df)
         exog = [c for c in data.columns if c not in KEY_COLUMNS]
         if exog and not self.supports_exogenous:
-            raise ValueError(f"{type(self).__name__} does not support exogenous regressors, but 'df' has extra "
+            raise ZooValueError(f"{type(self).__name__} does not support exogenous regressors, but 'df' has extra "
                              f"columns {exog}. Drop them (df[['unique_id', 'ds', 'y']]) or use a model that "
                              f"supports them (arima, sarima, prophet).")
         self.exog_columns_ = exog
         sizes = data.groupby("unique_id", sort=False).size()
         if sizes.min() < MIN_POINTS:
-            raise ValueError(f"{type(self).__name__} needs at least {MIN_POINTS} points per series; series "
+            raise ZooValueError(f"{type(self).__name__} needs at least {MIN_POINTS} points per series; series "
                              f"{sizes[sizes < MIN_POINTS].index[:3].tolist()} have {int(sizes.min())}. Drop them or "
                              f"give more history.")
         first = data.loc[data["unique_id"] == data["unique_id"].iloc[0], "ds"]
@@ -140,7 +141,7 @@ class Forecaster:
         check_int(horizon, "horizon", f"{type(self).__name__}.predict")
         future = self._future_frame(horizon)
         if X_df is not None and not self.supports_exogenous:
-            raise ValueError(f"{type(self).__name__} does not support exogenous regressors; do not pass 'X_df'.")
+            raise ZooValueError(f"{type(self).__name__} does not support exogenous regressors; do not pass 'X_df'.")
         if self.exog_columns_:
             future = self._merge_future_exog(future, X_df)
         values = self._predict(horizon, future)
@@ -172,7 +173,7 @@ class Forecaster:
         step = check_int(step if step is not None else horizon, "step", owner)
         unknown = [m for m in metrics if m not in _metrics.ALL_METRICS + ("owa",)]
         if unknown:
-            raise ValueError(f"The 'metrics' parameter of backtest accepts {list(_metrics.ALL_METRICS) + ['owa']}. "
+            raise ZooValueError(f"The 'metrics' parameter of backtest accepts {list(_metrics.ALL_METRICS) + ['owa']}. "
                              f"Got unknown {unknown}.")
         run = _backtesting.backtest({self.name: self}, df, horizon, windows, step, season_length=self.season_length,
                                     owa="owa" in metrics)
@@ -189,12 +190,12 @@ class Forecaster:
 
     def from_members(self, members: dict) -> "Forecaster":
         """A fitted copy of this forecaster made of already fitted ``{name: forecaster}`` (see :meth:`combines`)."""
-        raise NotImplementedError(f"{type(self).__name__} combines no other forecasters.")
+        raise ZooNotImplementedError(f"{type(self).__name__} combines no other forecasters.")
 
     # ---- helpers for subclasses ----
     def _check_level(self) -> None:
         if not isinstance(self.level, (int, float)) or not 0 < self.level < 100:
-            raise ValueError(f"The 'level' parameter of {type(self).__name__} must be a number in (0, 100). "
+            raise ZooValueError(f"The 'level' parameter of {type(self).__name__} must be a number in (0, 100). "
                              f"Got {self.level!r} instead.")
 
     @property
@@ -215,7 +216,7 @@ class Forecaster:
 
     def _merge_future_exog(self, future: pd.DataFrame, X_df: pd.DataFrame | None) -> pd.DataFrame:
         if X_df is None:
-            raise ValueError(f"This {type(self).__name__} was fitted with exogenous columns {self.exog_columns_}: "
+            raise ZooValueError(f"This {type(self).__name__} was fitted with exogenous columns {self.exog_columns_}: "
                              f"pass their future values as predict(horizon, X_df=...) with columns "
                              f"unique_id, ds, {', '.join(self.exog_columns_)}.")
         X = _data.to_long(X_df.assign(y=0.0) if "y" not in X_df else X_df)
@@ -223,10 +224,10 @@ class Forecaster:
         X["ds"] = pd.to_datetime(X["ds"])
         missing = [c for c in self.exog_columns_ if c not in X.columns]
         if missing:
-            raise ValueError(f"'X_df' lacks the exogenous columns {missing}.")
+            raise ZooValueError(f"'X_df' lacks the exogenous columns {missing}.")
         merged = future.merge(X[["unique_id", "ds", *self.exog_columns_]], on=["unique_id", "ds"], how="left")
         if merged[self.exog_columns_].isna().any().any():
-            raise ValueError(f"'X_df' must give {', '.join(self.exog_columns_)} for every forecast timestamp "
+            raise ZooValueError(f"'X_df' must give {', '.join(self.exog_columns_)} for every forecast timestamp "
                              f"(each series' next {len(future) // len(self.ids_)} steps after its last ds).")
         return merged
 
@@ -272,15 +273,38 @@ def _predict_chunk(model, items, horizon):
 
 
 def _parallel(fn, proto, items, n_jobs, *args):
-    """Run ``fn(proto, chunk, *args)`` over chunks of ``items`` with joblib; longest series first."""
-    if (n_jobs or 1) == 1 or len(items) < 8:
-        return fn(proto, items, *args)
-    from joblib import Parallel, delayed, effective_n_jobs
+    """Run ``fn(proto, chunk, *args)`` over chunks of ``items`` with joblib; longest series first.
 
-    workers = effective_n_jobs(n_jobs)
-    chunks = [items[i::workers * 4] for i in range(workers * 4)]
-    parts = Parallel(n_jobs=workers)(delayed(fn)(proto, c, *args) for c in chunks if c)
-    return [r for part in parts for r in part]
+    Under ``series_progress`` the work is cut into more chunks and a line reports the series done,
+    the time taken and the time left, at most every ``progress.EVERY_S`` seconds.
+    """
+    label = progress.label()
+    workers = 1
+    if (n_jobs or 1) != 1 and len(items) >= 8:
+        from joblib import effective_n_jobs
+
+        workers = effective_n_jobs(n_jobs)
+    if workers == 1 and (label is None or len(items) < 40):
+        return fn(proto, items, *args)
+    count = workers * 4 if label is None else max(workers * 4, 20)
+    chunks = [c for c in (items[i::count] for i in range(count)) if c]
+    if workers == 1:
+        parts = (fn(proto, c, *args) for c in chunks)
+    else:
+        from joblib import Parallel, delayed
+
+        parts = Parallel(n_jobs=workers, return_as="generator")(delayed(fn)(proto, c, *args) for c in chunks)
+    out, start, shown = [], time.perf_counter(), time.perf_counter()
+    phase = "fit" if fn is _run_chunk else "predict"
+    for part in parts:
+        out.extend(part)
+        now = time.perf_counter()
+        if label is not None and now - shown >= progress.EVERY_S and len(out) < len(items):
+            left = (now - start) / len(out) * (len(items) - len(out))
+            print(f"{label} {phase} {len(out)}/{len(items)} series  {now - start:.0f}s  (about {left:.0f}s left)",
+                  flush=True)
+            shown = now
+    return out
 
 
 class LocalForecaster(Forecaster):

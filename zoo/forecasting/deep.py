@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from zoo.core.io import save_model, write_json
-from zoo.errors import check_int
+from zoo.errors import ZooFileNotFoundError, ZooValueError, check_int
 from zoo.forecasting.base import Forecaster
 
 STATE_FILE = "forecaster.json"
@@ -87,6 +87,34 @@ def forecast_windows(x: np.ndarray, network) -> np.ndarray:
     inputs, _ = _normalize(x)
     out = np.asarray(network(inputs))
     return np.sort((out + last[:, :, None]) * scale[:, :, None], axis=-1)
+
+
+def epoch_progress(epochs: int):
+    """Under ``series_progress``: a Keras callback printing ``label epoch 3/20 loss ...`` at most every
+    ``progress.EVERY_S`` seconds (None otherwise)."""
+    import time
+
+    import keras
+
+    from zoo.forecasting import progress
+
+    label = progress.label()
+    if label is None:
+        return None
+
+    class EpochProgress(keras.callbacks.Callback):
+        start = shown = time.perf_counter()
+
+        def on_epoch_end(self, epoch, logs=None):
+            now = time.perf_counter()
+            if now - self.shown >= progress.EVERY_S and epoch + 1 < epochs:
+                left = (now - self.start) / (epoch + 1) * (epochs - epoch - 1)
+                loss = (logs or {}).get("loss", float("nan"))
+                print(f"{label} epoch {epoch + 1}/{epochs}  loss {loss:.4f}  {now - self.start:.0f}s  "
+                      f"(about {left:.0f}s left)", flush=True)
+                self.shown = now
+
+    return EpochProgress()
 
 
 class DeepForecaster(Forecaster):
@@ -158,6 +186,9 @@ class DeepForecaster(Forecaster):
                               loss=PinballLoss(self.quantiles_))
         order = np.random.default_rng(self.seed).permutation(len(x))
         kwargs = dict(epochs=self.epochs, batch_size=self.batch_size, shuffle=True, verbose=self.verbose)
+        progress = epoch_progress(self.epochs) if not self.verbose else None
+        if progress is not None:
+            kwargs["callbacks"] = [progress]
         run = getattr(self, "run_", None)  # set by zoo.tasks.forecasting: checkpoints and resume per epoch
         if run is not None:
             history = run.fit(self.network_, x[order], t[order], phase="fit", **kwargs)
@@ -168,7 +199,7 @@ class DeepForecaster(Forecaster):
 
     def _predict(self, horizon: int, future: pd.DataFrame) -> dict:
         if horizon > self.horizon_:
-            raise ValueError(f"This {self.model} forecaster was trained for horizon {self.horizon_}; got "
+            raise ZooValueError(f"This {self.model} forecaster was trained for horizon {self.horizon_}; got "
                              f"predict({horizon}). Refit with create_forecaster({self.model!r}, horizon={horizon}).")
         x = np.stack([self.context_[uid] for uid in self.ids_])
         out = forecast_windows(x, lambda inputs: self.network_.predict(inputs, batch_size=1024, verbose=0))
@@ -199,7 +230,7 @@ class DeepForecaster(Forecaster):
 
         folder = Path(path)
         if not (folder / STATE_FILE).exists() or not (folder / MODEL_FILE).exists():
-            raise FileNotFoundError(f"The 'path' argument must be a folder written by DeepForecaster.save, "
+            raise ZooFileNotFoundError(f"The 'path' argument must be a folder written by DeepForecaster.save, "
                                     f"holding {MODEL_FILE} and {STATE_FILE}. Got {folder}.")
         with open(folder / STATE_FILE, encoding="utf-8") as f:
             state = json.load(f)

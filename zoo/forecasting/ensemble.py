@@ -18,7 +18,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from zoo.errors import check_choice
+from zoo.errors import ZooValueError, check_choice
 from zoo.forecasting.base import Forecaster
 from zoo.forecasting.registry import create_forecaster, forecaster_class
 
@@ -59,7 +59,7 @@ class Ensemble(Forecaster):
     def _members(self):
         names = list(self.models)
         if not names or "ensemble" in names:
-            raise ValueError(f"The 'models' parameter of Ensemble must list registered forecasters other than "
+            raise ZooValueError(f"The 'models' parameter of Ensemble must list registered forecasters other than "
                              f"'ensemble'. Got {names!r}.")
         return {n: create_forecaster(n, **member_kwargs(n, self.n_jobs, self.horizon, self.seed, self.level,
                                                         self.season_length, (self.model_kwargs or {}).get(n)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from zoo.errors import ZooValueError
 from zoo.forecasting.base import LocalForecaster
 
 
@@ -32,7 +33,7 @@ def _parse(code: str):
     damped = len(code) == 4 and code[2] == "d"
     if len(code) not in (3, 4) or (len(code) == 4 and not damped) or code[0] not in "AM" \
             or code[1] not in kinds or code[-1] not in kinds or (damped and code[1] == "N"):
-        raise ValueError(f"The 'models' parameter of ETS takes codes like 'ANN', 'AAdN', 'MAdM'. Got {code!r}.")
+        raise ZooValueError(f"The 'models' parameter of ETS takes codes like 'ANN', 'AAdN', 'MAdM'. Got {code!r}.")
     return kinds[code[0]], kinds[code[1]], damped, kinds[code[-1]]
 
 
@@ -97,16 +98,31 @@ class ETS(LocalForecaster):
         return frame["mean"].to_numpy(), frame["pi_lower"].to_numpy(), frame["pi_upper"].to_numpy()
 
 
+def _ima_sigma2(y: np.ndarray, alpha: float) -> float:
+    """Innovation variance of the IMA(1,1)-with-drift form of SES with drift (the Theta model) on ``y``
+    (the raw series, as statsmodels uses), given SES's ``alpha``: the MA coefficient is ``alpha - 1``,
+    the drift the mean difference (a conditional estimate; statsmodels refits the whole SARIMAX by
+    maximum likelihood for it)."""
+    from scipy.signal import lfilter
+
+    dy = np.diff(y)
+    if len(dy) < 2:
+        return float(np.var(y)) if len(y) > 1 else 0.0
+    e = lfilter([1.0], [1.0, alpha - 1.0], dy - dy.mean())
+    return float(np.mean(e[1:] ** 2))
+
+
 class Theta(LocalForecaster):
     """The Theta method (Assimakopoulos & Nikolopoulos 2000) as in the M4 benchmark (statsmodels ``ThetaModel``):
     seasonal adjustment when the 90% autocorrelation test finds seasonality, then SES with drift."""
 
     name = "theta"
-    parallel_predict = True
+    parallel_predict = False  # forecasting a fitted model is cheap; shipping results to workers is not
 
     def _fit_one(self, y, exog):
         _statsmodels()
-        return {}
+        res = self._model(y).fit()
+        return {"res": res, "sigma2": _ima_sigma2(y, float(res.params["alpha"]))}
 
     def _model(self, y):
         from statsmodels.tsa.forecasting.theta import ThetaModel
@@ -116,7 +132,14 @@ class Theta(LocalForecaster):
         return ThetaModel(y, period=m if seasonal else 1, deseasonalize=seasonal)
 
     def _predict_one(self, state, y, horizon, exog_future):
-        res = self._model(y).fit()
+        from scipy import stats
+
+        res = state["res"]
         mean = np.asarray(res.forecast(horizon))
-        pi = res.prediction_intervals(horizon, alpha=self.alpha_)
-        return mean, np.asarray(pi["lower"]), np.asarray(pi["upper"])
+        # statsmodels' interval (ThetaModelResults.prediction_intervals): sigma2 (1 + (h-1)(1 + (alpha-1)^2)),
+        # with sigma2 from _ima_sigma2 instead of its SARIMAX refit (~160 ms per M4 Weekly series, 99% of
+        # the method's time; the two sigmas agree to a median ratio of 1.0006, range 0.97-1.10).
+        alpha = float(res.params["alpha"])
+        sigma = np.sqrt((1 + np.arange(horizon) * (1 + (alpha - 1) ** 2)) * state["sigma2"])
+        z = stats.norm.ppf(1 - self.alpha_ / 2)
+        return mean, mean - z * sigma, mean + z * sigma

@@ -21,6 +21,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from zoo.errors import ZooValueError
+
 POINT_METRICS = ("mae", "rmse", "mape", "smape", "mase")
 INTERVAL_METRICS = ("coverage", "msis")
 ALL_METRICS = POINT_METRICS + INTERVAL_METRICS
@@ -30,7 +32,7 @@ def _arrays(y_true, y_pred):
     y_true = np.asarray(y_true, dtype="float64").ravel()
     y_pred = np.asarray(y_pred, dtype="float64").ravel()
     if y_true.shape != y_pred.shape:
-        raise ValueError(f"y_true and y_pred must have the same length. Got {len(y_true)} and {len(y_pred)}.")
+        raise ZooValueError(f"y_true and y_pred must have the same length. Got {len(y_true)} and {len(y_pred)}.")
     return y_true, y_pred
 
 
@@ -67,7 +69,7 @@ def seasonal_scale(insample, season_length: int = 1) -> float:
     x = np.asarray(insample, dtype="float64").ravel()
     m = int(season_length)
     if m < 1:
-        raise ValueError(f"The 'season_length' parameter must be an int in the range [1, inf). Got {season_length!r} instead.")
+        raise ZooValueError(f"The 'season_length' parameter must be an int in the range [1, inf). Got {season_length!r} instead.")
     if len(x) <= m:
         # Too short for a seasonal difference: fall back to the lag-1 scale (as M4 code does for m=1).
         m = 1
@@ -141,7 +143,7 @@ def evaluate(forecasts: pd.DataFrame, actuals: pd.DataFrame, history: pd.DataFra
     merged = actuals[["unique_id", "ds", "y"]].merge(forecasts, on=["unique_id", "ds"], how="left")
     if merged["yhat"].isna().any():
         missing = merged.loc[merged["yhat"].isna(), "unique_id"].unique()[:5]
-        raise ValueError(f"The forecasts lack values for some test timestamps (series {list(missing)}). "
+        raise ZooValueError(f"The forecasts lack values for some test timestamps (series {list(missing)}). "
                          f"Forecast the same horizon as the test data.")
     has_intervals = {"yhat_lower", "yhat_upper"} <= set(merged.columns)
     insample = {uid: g["y"].to_numpy() for uid, g in history.groupby("unique_id", sort=False)}

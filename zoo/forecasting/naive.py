@@ -15,7 +15,12 @@ from __future__ import annotations
 import numpy as np
 
 from zoo.forecasting.base import LocalForecaster
-from zoo.forecasting.seasonality import naive2_state, naive2_values, naive_sigma, z_score
+from zoo.forecasting.seasonality import (
+    naive2_state,
+    naive2_values,
+    naive_sigma,
+    z_score,
+)
 
 
 class Naive(LocalForecaster):

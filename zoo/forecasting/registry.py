@@ -14,6 +14,7 @@ import difflib
 import fnmatch
 import importlib
 
+from zoo.errors import ZooKeyError, check_kwargs
 from zoo.models.registry import ModelEntry, forecaster_entries
 
 
@@ -26,7 +27,7 @@ def _resolve(name: str):
     if not isinstance(name, str) or name not in entries:
         close = difflib.get_close_matches(str(name), list(entries), n=3, cutoff=0.5)
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
-        raise KeyError(f"Unknown forecaster {name!r}.{hint} Known: {', '.join(entries)} "
+        raise ZooKeyError(f"Unknown forecaster {name!r}.{hint} Known: {', '.join(entries)} "
                        f"(see zoo.forecasting.list_forecasters()).")
     target, defaults = entries[name].forecaster
     module, cls = target.split(":")
@@ -46,6 +47,7 @@ def create_forecaster(name: str, **kwargs):
         >>> create_forecaster("ets", n_jobs=2)
     """
     cls, defaults = _resolve(name)
+    check_kwargs(cls, kwargs, f"Forecaster {name!r}")
     return cls(**{**defaults, **kwargs})
 
 

@@ -11,8 +11,8 @@ Example:
 
 from zoo.models.registry import (
     _MODEL_MODULES,
-    _import_all,
     ModelEntry,
+    _import_all,
     create_model,
     forecaster_entries,
     get_model_entry,

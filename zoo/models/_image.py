@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import os
 
+from zoo.errors import ZooFileNotFoundError, ZooValueError
+
 POOLINGS = (None, "avg", "max")
 WEIGHT_SUFFIXES = (".weights.h5", ".h5", ".keras")
 
@@ -27,49 +29,49 @@ def check_image_args(owner, include_top, weights, input_shape, pooling, classes,
         ValueError: naming the argument, what was expected and what was received.
     """
     if not isinstance(include_top, bool):
-        raise ValueError(f"The 'include_top' parameter of {owner} must be True or False. Got {include_top!r} instead.")
+        raise ZooValueError(f"The 'include_top' parameter of {owner} must be True or False. Got {include_top!r} instead.")
     if weights is not None:
         if weights == "imagenet":
-            raise ValueError(
+            raise ZooValueError(
                 f"The 'weights' parameter of {owner} is 'imagenet', but the zoo publishes no ImageNet weights "
                 f"for its own {owner}. Pass weights=None (random) or a .weights.h5 file saved from this builder; "
                 f"for ImageNet-pretrained bases use keras.applications, e.g. "
                 f"image_classification.fine_tune(base='ResNet50', weights='imagenet', ...)."
             )
         if not isinstance(weights, (str, os.PathLike)) or not str(weights).endswith(WEIGHT_SUFFIXES):
-            raise ValueError(
+            raise ZooValueError(
                 f"The 'weights' parameter of {owner} must be None or the path of a weights file "
                 f"(ending in {', '.join(WEIGHT_SUFFIXES)}). Got {weights!r} instead."
             )
         if not os.path.exists(weights):
-            raise FileNotFoundError(f"The 'weights' parameter of {owner} names {weights}, which does not exist.")
+            raise ZooFileNotFoundError(f"The 'weights' parameter of {owner} names {weights}, which does not exist.")
     if (not isinstance(input_shape, (tuple, list)) or len(input_shape) != 3
             or not all(d is None or (isinstance(d, int) and not isinstance(d, bool) and d > 0) for d in input_shape)
             or input_shape[-1] is None):
-        raise ValueError(
+        raise ZooValueError(
             f"The 'input_shape' parameter of {owner} must be (height, width, channels) with positive ints "
             f"(height/width may be None). Got {input_shape!r} instead."
         )
     for side in input_shape[:2]:
         if side is not None and side < min_size:
-            raise ValueError(
+            raise ZooValueError(
                 f"The 'input_shape' parameter of {owner} must have height and width >= {min_size} "
                 f"(the network downsamples that much). Got {tuple(input_shape)!r} instead; resize the images "
                 f"or pick a model for small images (e.g. resnet20 for 32x32)."
             )
     if channels is not None and input_shape[-1] != channels:
-        raise ValueError(f"The 'input_shape' parameter of {owner} must have {channels} channels. Got {tuple(input_shape)!r}.")
+        raise ZooValueError(f"The 'input_shape' parameter of {owner} must have {channels} channels. Got {tuple(input_shape)!r}.")
     if include_top and fixed_size_top and None in input_shape[:2]:
-        raise ValueError(
+        raise ZooValueError(
             f"The 'input_shape' parameter of {owner} must have a fixed height and width when include_top=True "
             f"(the classifier flattens the feature map). Got {tuple(input_shape)!r}."
         )
     if pooling not in POOLINGS:
-        raise ValueError(f"The 'pooling' parameter of {owner} must be one of None, 'avg', 'max'. Got {pooling!r} instead.")
+        raise ZooValueError(f"The 'pooling' parameter of {owner} must be one of None, 'avg', 'max'. Got {pooling!r} instead.")
     if isinstance(classes, bool) or not isinstance(classes, int) or classes < 1:
-        raise ValueError(f"The 'classes' parameter of {owner} must be an int in the range [1, inf). Got {classes!r} instead.")
+        raise ZooValueError(f"The 'classes' parameter of {owner} must be an int in the range [1, inf). Got {classes!r} instead.")
     if classifier_activation is not None and not (isinstance(classifier_activation, str) or callable(classifier_activation)):
-        raise ValueError(
+        raise ZooValueError(
             f"The 'classifier_activation' parameter of {owner} must be None, a name such as 'softmax', or a callable. "
             f"Got {classifier_activation!r} instead."
         )

@@ -7,6 +7,7 @@ at 224x224x3 with 1000 classes. The adaptive pool keeps that count for any input
 
 from __future__ import annotations
 
+from zoo.errors import ZooValueError
 from zoo.models._image import check_image_args, finish, pool_features
 from zoo.models.registry import register_model
 
@@ -33,7 +34,7 @@ def alexnet(
     input_shape = check_image_args(name, include_top, weights, input_shape, pooling, classes,
                                    classifier_activation, min_size=63)
     if not 0.0 <= dropout < 1.0:
-        raise ValueError(f"The 'dropout' parameter of {name} must be in [0, 1). Got {dropout!r} instead.")
+        raise ZooValueError(f"The 'dropout' parameter of {name} must be in [0, 1). Got {dropout!r} instead.")
     import keras
 
     layers = keras.layers

@@ -26,7 +26,7 @@ import math
 import keras
 from keras import layers, ops
 
-from zoo.errors import check_int
+from zoo.errors import ZooValueError, check_int
 from zoo.models.registry import register_forecaster, register_model
 
 DEFAULT_QUANTILES = (0.025, 0.5, 0.975)
@@ -68,7 +68,7 @@ def _check(input_length, horizon, quantiles, owner):
     check_int(horizon, "horizon", owner)
     quantiles = tuple(quantiles)
     if not quantiles or any(not 0.0 < q < 1.0 for q in quantiles):
-        raise ValueError(f"The 'quantiles' parameter of {owner} must be numbers in (0, 1). Got {quantiles!r}.")
+        raise ZooValueError(f"The 'quantiles' parameter of {owner} must be numbers in (0, 1). Got {quantiles!r}.")
     return quantiles
 
 
@@ -111,7 +111,7 @@ def transformer(input_length=52, horizon=13, d_model=32, num_heads=4, num_layers
     for arg in ("d_model", "num_heads", "num_layers", "ff_dim"):
         check_int(locals()[arg], arg, owner)
     if d_model % num_heads:
-        raise ValueError(f"The 'd_model' ({d_model}) of {owner} must be divisible by 'num_heads' ({num_heads}).")
+        raise ZooValueError(f"The 'd_model' ({d_model}) of {owner} must be divisible by 'num_heads' ({num_heads}).")
     inputs = keras.Input(shape=(input_length,), name="window")
     x = layers.Reshape((input_length, 1), name="as_sequence")(inputs)
     x = layers.Dense(d_model, name="embed")(x)
@@ -172,7 +172,8 @@ _FORECASTERS = {
             "Hyndman et al. (2002), state space ETS"),
     "theta": ("zoo.forecasting.ets:Theta", {}, "Theta method as in the M4 benchmark (statsmodels)",
               "Assimakopoulos & Nikolopoulos (2000)"),
-    "arima": ("zoo.forecasting.arima:AutoARIMA", {}, "auto ARIMA: KPSS + stepwise AIC search",
+    "arima": ("zoo.forecasting.arima:AutoARIMA", {},
+              "auto ARIMA: KPSS/STL differencing + stepwise AIC search, seasonal orders when the period > 1",
               "Hyndman & Khandakar (2008)"),
     "sarima": ("zoo.forecasting.arima:AutoSARIMA", {}, "auto seasonal ARIMA, period from the frequency",
                "Hyndman & Khandakar (2008)"),

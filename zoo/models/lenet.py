@@ -2,6 +2,7 @@
 
 import keras
 
+from zoo.errors import ZooValueError
 from zoo.models._image import check_image_args, finish, pool_features
 from zoo.models.registry import register_model
 
@@ -28,7 +29,7 @@ def lenet5(
     input_shape = check_image_args(name, include_top, weights, input_shape, pooling, classes, classifier_activation,
                                    min_size=12, fixed_size_top=True)
     if activation not in ("tanh", "relu", "sigmoid", "gelu", "elu", "selu"):
-        raise ValueError(f"The 'activation' parameter of {name} must be an activation name such as 'tanh' or 'relu'. "
+        raise ZooValueError(f"The 'activation' parameter of {name} must be an activation name such as 'tanh' or 'relu'. "
                          f"Got {activation!r} instead.")
     inputs = keras.Input(shape=input_shape)
     x = keras.layers.Conv2D(6, 5, padding="same", activation=activation, name="conv1")(inputs)

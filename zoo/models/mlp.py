@@ -2,6 +2,7 @@
 
 import keras
 
+from zoo.errors import ZooValueError, check_int, check_number
 from zoo.models.registry import register_model
 
 
@@ -20,7 +21,10 @@ def mlp(
         >>> model = zoo.models.create_model("mlp", input_shape=(28, 28, 1), classes=10)
     """
     if not hidden_units:
-        raise ValueError("The 'hidden_units' parameter of mlp must be a non-empty sequence of ints. Got an empty one.")
+        raise ZooValueError("The 'hidden_units' parameter of mlp must be a non-empty sequence of ints. Got an empty one.")
+    for units in hidden_units:
+        check_int(units, "hidden_units", "mlp")
+    check_number(dropout, "dropout", "mlp", low=0.0, high=1.0, low_open=False)
     inputs = keras.Input(shape=input_shape)
     x = keras.layers.Flatten()(inputs)
     for units in hidden_units:

@@ -23,7 +23,7 @@ import keras
 import numpy as np
 from keras import layers, ops
 
-from zoo.errors import check_int
+from zoo.errors import ZooValueError, check_int
 from zoo.models.registry import register_model
 
 REFERENCE = "Wang & Manning 2012, Baselines and Bigrams: Simple, Good Sentiment and Topic Classification"
@@ -57,7 +57,7 @@ class NaiveBayesNgrams(layers.Layer):
     def __init__(self, vocab_size, num_classes, bigram_buckets=2**20, l2=1e-5, center=0.0, **kwargs):
         super().__init__(**kwargs)
         if bigram_buckets & (bigram_buckets - 1):
-            raise ValueError(f"The 'bigram_buckets' parameter of NaiveBayesNgrams must be a power of two (the hash "
+            raise ZooValueError(f"The 'bigram_buckets' parameter of NaiveBayesNgrams must be a power of two (the hash "
                              f"masks its low bits). Got {bigram_buckets}; try {1 << int(bigram_buckets).bit_length()}.")
         self.vocab_size, self.num_classes = int(vocab_size), int(num_classes)
         self.bigram_buckets, self.l2, self.center = int(bigram_buckets), float(l2), float(center)
@@ -96,10 +96,10 @@ class NaiveBayesNgrams(layers.Layer):
         class ``c`` (one-vs-rest; for two classes ``r_1 = -r_0``)."""
         token_ids, labels = np.asarray(token_ids), np.asarray(labels).astype("int64")
         if len(token_ids) != len(labels):
-            raise ValueError(f"NaiveBayesNgrams.adapt needs one label per sentence: got {len(token_ids)} sentences "
+            raise ZooValueError(f"NaiveBayesNgrams.adapt needs one label per sentence: got {len(token_ids)} sentences "
                              f"and {len(labels)} labels.")
         if labels.min(initial=0) < 0 or labels.max(initial=0) >= self.num_classes:
-            raise ValueError(f"NaiveBayesNgrams.adapt: labels must be in [0, {self.num_classes}). "
+            raise ZooValueError(f"NaiveBayesNgrams.adapt: labels must be in [0, {self.num_classes}). "
                              f"Got values from {labels.min()} to {labels.max()}.")
         if not self.built:
             self.build(token_ids.shape)
@@ -141,7 +141,7 @@ def nbsvm(vocab_size=20000, sequence_length=64, num_classes=2, bigram_buckets=2*
     if sequence_length is not None:
         check_int(sequence_length, "sequence_length", owner, minimum=2)
     if not isinstance(l2, (int, float)) or l2 < 0:
-        raise ValueError(f"The 'l2' parameter of {owner} must be a float >= 0. Got {l2!r}.")
+        raise ZooValueError(f"The 'l2' parameter of {owner} must be a float >= 0. Got {l2!r}.")
     inputs = keras.Input(shape=(sequence_length,), dtype="int32", name="token_ids")
     x = inputs
     if dropout:

@@ -16,6 +16,8 @@ import fnmatch
 import importlib
 from typing import Callable
 
+from zoo.errors import ZooKeyError, ZooValueError, check_kwargs
+
 TASKS = ("image", "text", "sequence", "forecasting", "embedding")
 
 
@@ -47,13 +49,13 @@ def register_model(name: str | None = None, *, task: str, reference: str = "", d
         ... def lenet5(input_shape=(28, 28, 1), classes=10): ...
     """
     if task not in TASKS:
-        raise ValueError(f"The 'task' parameter of register_model must be one of {list(TASKS)}. Got {task!r}.")
+        raise ZooValueError(f"The 'task' parameter of register_model must be one of {list(TASKS)}. Got {task!r}.")
 
     def decorator(builder: Callable) -> Callable:
         key_name = name or builder.__name__
         key = (task, key_name)
         if key in _REGISTRY and _REGISTRY[key].builder is not builder:
-            raise ValueError(f"A {task} model named {key_name!r} is already registered.")
+            raise ZooValueError(f"A {task} model named {key_name!r} is already registered.")
         doc = description or ((builder.__doc__ or "").strip().splitlines() or [""])[0]
         _REGISTRY[key] = ModelEntry(key_name, task, builder, reference, doc)
         return builder
@@ -75,7 +77,7 @@ def register_forecaster(name: str, target: str, defaults: dict | None = None, de
     """
     module, _, attr = str(target).partition(":")
     if not module or not attr:
-        raise ValueError(f"The 'target' parameter of register_forecaster must be 'module:Class'. Got {target!r}.")
+        raise ZooValueError(f"The 'target' parameter of register_forecaster must be 'module:Class'. Got {target!r}.")
     spec = (target, dict(defaults or {}))
     key = ("forecasting", name)
     entry = _REGISTRY.pop(key, None)
@@ -127,7 +129,7 @@ def _split(name: str, task: str | None) -> tuple[str, str | None]:
     if "/" in name:
         prefix, short = name.split("/", 1)
         if task is not None and task != prefix:
-            raise ValueError(f"Model name {name!r} names task {prefix!r} but task={task!r} was given.")
+            raise ZooValueError(f"Model name {name!r} names task {prefix!r} but task={task!r} was given.")
         return short, prefix
     return name, task
 
@@ -137,18 +139,18 @@ def get_model_entry(name: str, task: str | None = None) -> ModelEntry:
     _load_builtin_models()
     short, task = _split(name, task)
     if task is not None and task not in TASKS:
-        raise ValueError(f"The 'task' parameter must be one of {list(TASKS)}. Got {task!r}.")
+        raise ZooValueError(f"The 'task' parameter must be one of {list(TASKS)}. Got {task!r}.")
     matches = [e for (t, n), e in _REGISTRY.items() if n == short and (task is None or t == task)]
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:
         options = ", ".join(sorted(e.qualified_name for e in matches))
-        raise KeyError(f"Model name {name!r} is registered for several tasks; ask for one of: {options}.")
+        raise ZooKeyError(f"Model name {name!r} is registered for several tasks; ask for one of: {options}.")
     pool = [n for (t, n) in _REGISTRY if task is None or t == task]
     close = difflib.get_close_matches(short, pool, n=5, cutoff=0.5)
     where = f" for task {task!r}" if task else ""
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
-    raise KeyError(f"Unknown model {name!r}{where}.{hint} See zoo.models.list_models() or `zoo models`.")
+    raise ZooKeyError(f"Unknown model {name!r}{where}.{hint} See zoo.models.list_models() or `zoo models`.")
 
 
 def create_model(name: str, /, task: str | None = None, **kwargs):
@@ -163,16 +165,18 @@ def create_model(name: str, /, task: str | None = None, **kwargs):
         >>> model = create_model("resnet20", classes=10)
     """
     if "." in str(name):
-        raise KeyError(f"create_model builds untrained architectures; {name!r} names trained weights. Load them "
+        raise ZooKeyError(f"create_model builds untrained architectures; {name!r} names trained weights. Load them "
                        f"with zoo.saved_models.load({name!r}).")
-    return get_model_entry(name, task).builder(**kwargs)
+    entry = get_model_entry(name, task)
+    check_kwargs(entry.builder, kwargs, f"Model {entry.qualified_name!r}")
+    return entry.builder(**kwargs)
 
 
 def list_models(pattern: str = "*", task: str | None = None) -> list[str]:
     """Registered model names matching a shell-style ``pattern``, optionally for one task."""
     _load_builtin_models()
     if task is not None and task not in TASKS:
-        raise ValueError(f"The 'task' parameter must be one of {list(TASKS)}. Got {task!r}.")
+        raise ZooValueError(f"The 'task' parameter must be one of {list(TASKS)}. Got {task!r}.")
     names = {
         n for (t, n) in _REGISTRY
         if (task is None or t == task) and (fnmatch.fnmatch(n, pattern) or fnmatch.fnmatch(f"{t}/{n}", pattern))

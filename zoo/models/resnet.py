@@ -18,6 +18,7 @@ Reference parameter counts (224x224x3, 1000 classes):
 
 from __future__ import annotations
 
+from zoo.errors import ZooValueError
 from zoo.models._image import check_image_args, finish, pool_features
 from zoo.models.registry import register_model
 
@@ -111,10 +112,10 @@ def resnet(
         >>> model = create_model("resnet18", input_shape=(64, 64, 3), classes=10)
     """
     if block not in BLOCKS:
-        raise ValueError(f"The 'block' parameter of {name} must be one of {list(BLOCKS)}. Got {block!r} instead.")
+        raise ZooValueError(f"The 'block' parameter of {name} must be one of {list(BLOCKS)}. Got {block!r} instead.")
     if (not isinstance(depths, (tuple, list)) or len(depths) != 4
             or not all(isinstance(d, int) and d >= 1 for d in depths)):
-        raise ValueError(f"The 'depths' parameter of {name} must be four ints >= 1. Got {depths!r} instead.")
+        raise ZooValueError(f"The 'depths' parameter of {name} must be four ints >= 1. Got {depths!r} instead.")
     input_shape = check_image_args(name, include_top, weights, input_shape, pooling, classes,
                                    classifier_activation, min_size=32)
     import keras
@@ -162,13 +163,13 @@ def cifar_resnet(
     """
     name = name or f"resnet{depth}"
     if not isinstance(depth, int) or depth < 8 or (depth - 2) % 6:
-        raise ValueError(f"The 'depth' parameter of cifar_resnet must be 6n+2 (20, 32, 44, 56, 110, ...). Got {depth!r}.")
+        raise ZooValueError(f"The 'depth' parameter of cifar_resnet must be 6n+2 (20, 32, 44, 56, 110, ...). Got {depth!r}.")
     if not isinstance(width, int) or width < 1:
-        raise ValueError(f"The 'width' parameter of {name} must be an int >= 1. Got {width!r} instead.")
+        raise ZooValueError(f"The 'width' parameter of {name} must be an int >= 1. Got {width!r} instead.")
     input_shape = check_image_args(name, include_top, weights, input_shape, pooling, classes,
                                    classifier_activation, min_size=8)
     if None in input_shape[:2]:
-        raise ValueError(f"The 'input_shape' parameter of {name} must have a fixed height and width. Got {input_shape!r}.")
+        raise ZooValueError(f"The 'input_shape' parameter of {name} must have a fixed height and width. Got {input_shape!r}.")
     import keras
 
     n = (depth - 2) // 6

@@ -15,7 +15,7 @@ from __future__ import annotations
 import keras
 from keras import layers, ops
 
-from zoo.errors import check_int, missing_extra
+from zoo.errors import ZooValueError, check_int, missing_extra
 from zoo.models.registry import register_model
 
 RNN_CELLS = {"simple_rnn": layers.SimpleRNN, "lstm": layers.LSTM, "gru": layers.GRU}
@@ -43,7 +43,7 @@ def text_rnn(cell="lstm", vocab_size=20000, sequence_length=64, num_classes=2, e
     """Embedding (padding masked) -> stacked (bi)RNN -> dropout -> softmax: the generic builder."""
     owner = "text_rnn"
     if cell not in RNN_CELLS:
-        raise ValueError(f"The 'cell' parameter of {owner} must be one of {sorted(RNN_CELLS)}. Got {cell!r} instead.")
+        raise ZooValueError(f"The 'cell' parameter of {owner} must be one of {sorted(RNN_CELLS)}. Got {cell!r} instead.")
     _check_sizes(owner, vocab_size, sequence_length, num_classes)
     check_int(units, "units", owner)
     check_int(num_layers, "num_layers", owner)
@@ -99,9 +99,9 @@ def textcnn(vocab_size=20000, sequence_length=64, num_classes=2, embedding_dim=3
     check_int(num_filters, "num_filters", owner)
     filter_sizes = tuple(filter_sizes)
     if not filter_sizes or any(isinstance(w, bool) or not isinstance(w, int) or w < 1 for w in filter_sizes):
-        raise ValueError(f"The 'filter_sizes' parameter of {owner} must be a non-empty list of positive ints. Got {filter_sizes!r}.")
+        raise ZooValueError(f"The 'filter_sizes' parameter of {owner} must be a non-empty list of positive ints. Got {filter_sizes!r}.")
     if sequence_length is not None and sequence_length < max(filter_sizes):
-        raise ValueError(f"The 'sequence_length' of {owner} must be at least the widest filter ({max(filter_sizes)}). "
+        raise ZooValueError(f"The 'sequence_length' of {owner} must be at least the widest filter ({max(filter_sizes)}). "
                          f"Got {sequence_length}; pad to a longer length.")
     inputs = _token_input(sequence_length)
     x = layers.Embedding(vocab_size, embedding_dim, name="embedding")(inputs)
@@ -229,11 +229,11 @@ def transformer(vocab_size=20000, sequence_length=64, num_classes=2, embedding_d
     owner = "transformer"
     _check_sizes(owner, vocab_size, sequence_length, num_classes)
     if sequence_length is None:
-        raise ValueError(f"The 'sequence_length' parameter of {owner} must be an int (it sizes the position embedding). Got None.")
+        raise ZooValueError(f"The 'sequence_length' parameter of {owner} must be an int (it sizes the position embedding). Got None.")
     check_int(num_heads, "num_heads", owner)
     check_int(num_layers, "num_layers", owner)
     if embedding_dim % num_heads:
-        raise ValueError(f"The 'embedding_dim' of {owner} ({embedding_dim}) must be divisible by 'num_heads' ({num_heads}).")
+        raise ZooValueError(f"The 'embedding_dim' of {owner} ({embedding_dim}) must be divisible by 'num_heads' ({num_heads}).")
     inputs = _token_input(sequence_length)
     mask = PaddingMask(name="padding_mask")(inputs)
     x = TokenAndPositionEmbedding(vocab_size, sequence_length, embedding_dim, name="embedding")(inputs)
@@ -271,7 +271,7 @@ def bert(vocab_size=30522, sequence_length=None, num_classes=2, pretrained=None,
     """
     owner = "bert"
     if pooling not in ("mean", "cls"):
-        raise ValueError(f"The 'pooling' parameter of {owner} must be 'mean' or 'cls'. Got {pooling!r} instead.")
+        raise ZooValueError(f"The 'pooling' parameter of {owner} must be 'mean' or 'cls'. Got {pooling!r} instead.")
     check_int(num_classes, "num_classes", owner, minimum=2)
     hub = import_keras_hub()
     if pretrained is not None:

@@ -9,6 +9,7 @@ trainable parameters equal torchvision's count (VGG-16-BN: 138,365,992).
 
 from __future__ import annotations
 
+from zoo.errors import ZooValueError
 from zoo.models._image import check_image_args, finish, pool_features
 from zoo.models.registry import register_model
 
@@ -41,11 +42,11 @@ def vgg(
     """
     name = name or f"vgg{depth}{'_bn' if batch_norm else ''}"
     if depth not in CONFIGS:
-        raise ValueError(f"The 'depth' parameter of vgg must be one of {sorted(CONFIGS)}. Got {depth!r} instead.")
+        raise ZooValueError(f"The 'depth' parameter of vgg must be one of {sorted(CONFIGS)}. Got {depth!r} instead.")
     input_shape = check_image_args(name, include_top, weights, input_shape, pooling, classes,
                                    classifier_activation, min_size=32, fixed_size_top=True)
     if not 0.0 <= dropout < 1.0:
-        raise ValueError(f"The 'dropout' parameter of {name} must be in [0, 1). Got {dropout!r} instead.")
+        raise ZooValueError(f"The 'dropout' parameter of {name} must be in [0, 1). Got {dropout!r} instead.")
     import keras
 
     inputs = keras.Input(shape=input_shape)

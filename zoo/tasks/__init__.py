@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import importlib
 
+from zoo.errors import ZooFileNotFoundError, ZooKeyError
+
 TASKS = {
     "image_classification": "zoo.tasks.image.task:ImageClassification",
     "sentiment": "zoo.tasks.text:TextClassification",
@@ -22,7 +24,7 @@ TASKS = {
 
 def task_class(application: str):
     if application not in TASKS:
-        raise KeyError(f"Unknown application {application!r}; known: {', '.join(TASKS)}.")
+        raise ZooKeyError(f"Unknown application {application!r}; known: {', '.join(TASKS)}.")
     module, name = TASKS[application].split(":")
     return getattr(importlib.import_module(module), name)
 
@@ -40,6 +42,6 @@ def task_of_run(run_dir):
 
     path = Path(run_dir) / "config.json"
     if not path.exists():
-        raise FileNotFoundError(f"{run_dir} is not a run folder: it has no config.json.")
+        raise ZooFileNotFoundError(f"{run_dir} is not a run folder: it has no config.json.")
     config = read_json(path)
     return task_for(config["application"], config)

@@ -7,8 +7,7 @@ import numpy as np
 from zoo.core.runtime import check_runtime
 from zoo.core.task import Task
 from zoo.datasets.splits import subset, validation_split
-from zoo.errors import check_int, check_number
-
+from zoo.errors import ZooValueError, check_int, check_mapping, check_number
 
 MAX_LEARNING_RATE = 10.0
 
@@ -21,7 +20,7 @@ class ClassificationTask(Task):
     def validation_score(self, data, run) -> float:
         """The best validation accuracy of one training (tuning never looks at the test set)."""
         if not self.config.get("validation_split"):
-            raise ValueError(f"Tuning scores each trial on held-out training data: 'validation_split' must be > 0 "
+            raise ZooValueError(f"Tuning scores each trial on held-out training data: 'validation_split' must be > 0 "
                              f"for {self.owner}. Got {self.config.get('validation_split')!r}.")
         with self.runtime():
             _, history, _ = self.fit(self.build(data), data, run)
@@ -40,6 +39,7 @@ class ClassificationTask(Task):
         if c.get("limit") is not None:
             check_int(c["limit"], "limit", owner)
         check_runtime(c.get("precision", "fp32"), c.get("distribution"), owner)
+        check_mapping(c.get("model_kwargs"), "model_kwargs", owner)
 
     def split(self, labels) -> tuple[np.ndarray, np.ndarray]:
         """(train, validation) indices of the training set: stratified, seeded, then ``limit`` applied."""

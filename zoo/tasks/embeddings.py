@@ -29,7 +29,7 @@ import numpy as np
 
 from zoo.core.rundir import TrainResult
 from zoo.core.task import Task
-from zoo.errors import check_choice, check_int
+from zoo.errors import ZooValueError, check_choice, check_int
 from zoo.text import word2vec_data as data
 from zoo.text.word2vec_vectors import WordVectors
 
@@ -80,18 +80,18 @@ def _check_args(model, epochs, embedding_dim, window, min_count, negative, sampl
                              ("min_count", min_count, 1), ("negative", negative, 1), ("batch_size", batch_size, 1)):
         check_int(value, name, owner, minimum=low)
     if batch_size % negative_group:
-        raise ValueError(f"The 'batch_size' parameter of {owner} must be a multiple of negative_group "
+        raise ZooValueError(f"The 'batch_size' parameter of {owner} must be a multiple of negative_group "
                          f"({negative_group}), so that no group of shared negatives straddles two batches. "
                          f"Got {batch_size}; pass {-(-batch_size // negative_group) * negative_group}.")
     if not isinstance(sample, (int, float)) or sample < 0:
-        raise ValueError(f"The 'sample' parameter of {owner} must be a float >= 0 (0 turns subsampling off). Got {sample!r}.")
+        raise ZooValueError(f"The 'sample' parameter of {owner} must be a float >= 0 (0 turns subsampling off). Got {sample!r}.")
     if max_row_updates is not None and (not isinstance(max_row_updates, (int, float)) or max_row_updates <= 0):
-        raise ValueError(f"The 'max_row_updates' parameter of {owner} must be a number > 0, or None for uncapped "
+        raise ZooValueError(f"The 'max_row_updates' parameter of {owner} must be a number > 0, or None for uncapped "
                          f"SGD. Got {max_row_updates!r}.")
     if not isinstance(learning_rate, (int, float)) or learning_rate <= 0:
-        raise ValueError(f"The 'learning_rate' parameter of {owner} must be a float > 0. Got {learning_rate!r}.")
+        raise ZooValueError(f"The 'learning_rate' parameter of {owner} must be a float > 0. Got {learning_rate!r}.")
     if not isinstance(min_learning_rate, (int, float)) or not 0 <= min_learning_rate <= learning_rate:
-        raise ValueError(f"The 'min_learning_rate' parameter of {owner} must be in [0, learning_rate]. "
+        raise ZooValueError(f"The 'min_learning_rate' parameter of {owner} must be in [0, learning_rate]. "
                          f"Got {min_learning_rate!r} (learning_rate={learning_rate!r}).")
     return batch_size
 
@@ -116,7 +116,7 @@ class _EpochData:
             positives = centres
         n = len(positives)
         if n == 0:
-            raise ValueError("The corpus yields no training examples: every sentence has a single in-vocabulary "
+            raise ZooValueError("The corpus yields no training examples: every sentence has a single in-vocabulary "
                              "word. Pass longer sentences or lower min_count.")
         negatives = self.sampler.negatives_for(positives, self.negative, self.rng, group=self.negative_group)
         x["candidates"] = np.concatenate([positives[:, None], negatives], axis=1)
@@ -151,7 +151,10 @@ def _sparse_fit(trainer, learning_rate, min_learning_rate, batch, steps_per_epoc
         for first in range(0, steps, SPARSE_STEPS_PER_CALL):
             last = min(steps, first + SPARSE_STEPS_PER_CALL)
             part = {k: v[first:last] for k, v in chunk.items()}
-            losses.append(trainer.run(part, rates[done + first:done + last]) * (last - first))
+            # Epochs differ a little in size (fresh subsampling and windows): steps past the planned
+            # total keep the last rate, as word2vec's alpha stops at its minimum.
+            at = np.minimum(np.arange(done + first, done + last), len(rates) - 1)
+            losses.append(trainer.run(part, rates[at]) * (last - first))
         lr = float(rates[min(done, len(rates) - 1)])
         done += steps
         return float(np.sum(losses) / steps), lr, done
@@ -220,11 +223,13 @@ def _checkpoint(run, net, epoch, rng_state, **meta):
 def fit_word2vec(corpus, *, model="skipgram", epochs=5, embedding_dim=100, window=5, min_count=5, negative=5,
                  sample=1e-3, learning_rate=0.025, min_learning_rate=1e-4, batch_size=None, trainer="sparse",
                  max_row_updates=MAX_ROW_UPDATES, negative_group=NEGATIVE_GROUP, max_vocab_size=None, tokenizer="basic",
-                 seed=0, data_path=None, jit_compile="auto", verbose=0, run=None):
+                 seed=0, data_path=None, jit_compile="auto", verbose=0, run=None, epoch_metrics=None):
     """Train Word2Vec; returns ``(vectors, keras_model, history, stats)``. See ``train_word2vec``.
 
     With ``run`` (a ``zoo.core.runner.Run``), every epoch is logged and checkpointed, and a run
-    interrupted earlier continues from its last finished epoch.
+    interrupted earlier continues from its last finished epoch; ``run.callbacks`` (e.g. tuning's
+    pruning callback) see every epoch's logs. ``epoch_metrics(words, vectors)`` adds its dict to them
+    (e.g. the sentiment probe's validation accuracy).
     """
     import keras
 
@@ -236,7 +241,7 @@ def fit_word2vec(corpus, *, model="skipgram", epochs=5, embedding_dim=100, windo
     rng = np.random.default_rng(seed)
     sentences = data.read_corpus(corpus, tokenizer, data_path)
     if not sentences:
-        raise ValueError("The 'corpus' parameter holds no words. Pass a non-empty text file or list of sentences.")
+        raise ZooValueError("The 'corpus' parameter holds no words. Pass a non-empty text file or list of sentences.")
     vocab = data.Vocabulary.build(sentences, min_count, max_vocab_size)
     ids, sentence_of = data.encode(sentences, vocab)
     make_epoch = _EpochData(model, ids, sentence_of, vocab.counts, window, negative, sample, rng,
@@ -257,7 +262,7 @@ def fit_word2vec(corpus, *, model="skipgram", epochs=5, embedding_dim=100, windo
         net.compile(optimizer=keras.optimizers.SGD(0.0), loss="mse")  # replaced by _keras_fit; built to restore
     first_epoch, meta = _restore(run, net, rng)
     history = run.history("fit") if first_epoch else {}
-    history = {k: list(history.get(k, [])) for k in ("loss", "learning_rate", "examples")}
+    history = {k: list(history.get(k, [])) for k in ("loss", "learning_rate", "examples", *history)}
     # Each epoch's examples are cut in a thread while the model trains on the previous one (NumPy
     # releases the GIL in its array work); the draws stay in order, so runs are reproducible.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as prefetch:
@@ -271,6 +276,10 @@ def fit_word2vec(corpus, *, model="skipgram", epochs=5, embedding_dim=100, windo
         batch = meta.get("batch") or min(batch_size, -(-n // negative_group) * negative_group)
         x, y = _whole_batches(x, n, batch)
         steps_per_epoch = meta.get("steps_per_epoch") or len(y) // batch
+        if sparse is not None and not sparse.compiled:
+            # A small corpus: compile at its own batch, for as many steps per call as a big one (later
+            # epochs, with other subsampling and windows, may have more batches than the first).
+            sparse.compile(SPARSE_STEPS_PER_CALL, batch)
         if trainer == "keras":
             iterations = int(keras.ops.convert_to_numpy(net.optimizer.iterations)) if first_epoch else 0
             fit_epoch = _keras_fit(net, learning_rate, min_learning_rate, batch, steps_per_epoch, epochs, jit_compile,
@@ -301,13 +310,17 @@ def fit_word2vec(corpus, *, model="skipgram", epochs=5, embedding_dim=100, windo
                     f"Word2Vec training diverged in epoch {epoch + 1} (loss {loss}). The updates "
                     f"of a batch add up for frequent words: lower max_row_updates (now {max_row_updates}), "
                     f"batch_size (now {batch}) or learning_rate (now {learning_rate}).")
-            history["loss"].append(loss)
-            history["learning_rate"].append(lr)
-            history["examples"].append(int(n))
+            logs = {"loss": loss, "learning_rate": lr, "examples": int(n)}
+            if epoch_metrics is not None:
+                logs.update(epoch_metrics(vocab.words, net.get_layer("word_embedding").get_weights()[0]))
+            for key, value in logs.items():
+                history.setdefault(key, []).append(value)
             if run is not None:
-                run.epoch_end("fit", epoch, {"loss": loss, "learning_rate": lr, "examples": int(n)})
+                run.epoch_end("fit", epoch, logs)
                 _checkpoint(run, net, epoch + 1, state_before, seed=seed, done=done, batch=batch,
                             steps_per_epoch=steps_per_epoch)
+                for callback in run.callbacks:
+                    callback.on_epoch_end(epoch, logs)
     wall = time.perf_counter() - start
 
     weights = np.asarray(net.get_layer("word_embedding").get_weights()[0], dtype="float32")
@@ -337,7 +350,11 @@ SETTINGS = dict(corpus="sentiment", model="skipgram", epochs=5, embedding_dim=10
                 sample=1e-3, learning_rate=0.025, min_learning_rate=1e-4, batch_size=None, trainer="sparse",
                 max_row_updates=MAX_ROW_UPDATES, negative_group=NEGATIVE_GROUP, max_vocab_size=None,
                 tokenizer="basic", seed=0, data_path=None, jit_compile="auto", probe_words=None, vectors_path=None,
-                verbose=0)
+                verbose=0, probe=None)
+# What tuning searches by default: word2vec's size, window, negatives, subsampling and step size,
+# ranged around gensim's defaults (100, 5, 5, 1e-3, 0.025).
+SEARCH_SPACE = {"embedding_dim": [50, 100, 200, 300], "window": (2, 10), "negative": (2, 15),
+                "sample": ("log", 1e-5, 1e-2), "learning_rate": ("log", 0.005, 0.1), "min_count": [1, 2, 3, 5]}
 
 
 def corpus_name(corpus) -> str:
@@ -352,6 +369,9 @@ class WordEmbeddings(Task):
     application = "embeddings"
     primary_metric = "final_loss"
     lower_is_better = True
+    # Tuning scores vectors with a sentiment probe (zoo.text.word2vec_probe): validation split only.
+    objective = "val_probe_accuracy"
+    tuning_defaults = {"probe": "sst2"}
 
     @classmethod
     def defaults(cls, config: dict) -> dict:
@@ -362,11 +382,15 @@ class WordEmbeddings(Task):
         return self.caller or "embeddings.train"
 
     def _training_args(self) -> dict:
-        skip = ("corpus", "probe_words", "vectors_path")
+        skip = ("corpus", "probe_words", "vectors_path", "probe")
         return {k: v for k, v in self.config.items() if k not in skip}
 
     def check(self) -> None:
         c = self.config
+        if c["probe"] is not None and not isinstance(c["probe"], str):
+            raise ZooValueError(f"The 'probe' parameter of {self.owner} must be a labelled text dataset (a name such "
+                             f"as 'sst2' or 'mr', or a path) whose vectors' sentiment accuracy is reported, or None. "
+                             f"Got {c['probe']!r}.")
         _check_args(c["model"], c["epochs"], c["embedding_dim"], c["window"], c["min_count"], c["negative"],
                     c["sample"], c["learning_rate"], c["min_learning_rate"], c["batch_size"], c["max_row_updates"],
                     c["negative_group"], c["trainer"])
@@ -388,11 +412,35 @@ class WordEmbeddings(Task):
         self.net = net
         return vectors, history, stats
 
+    def sentiment_probe(self):
+        """The probe of the ``probe`` setting (loaded once per task)."""
+        from zoo.text.word2vec_probe import SentimentProbe
+
+        if getattr(self, "_probe", None) is None:
+            c = self.config
+            self._probe = SentimentProbe(c["probe"], c["tokenizer"], c["data_path"], c["seed"])
+        return self._probe
+
     def evaluate(self, vectors, corpus, run_dir=None) -> dict:
         probes = [w for w in (self.config["probe_words"] or PROBE_WORDS) if w in vectors] or vectors.words[:5]
         path = self.config["vectors_path"] or (Path(run_dir) / "vectors.txt" if run_dir is not None else None)
-        return {"neighbours": {w: [n for n, _ in vectors.most_similar(w, topn=8)] for w in probes},
-                "vectors_path": str(path) if path is not None else None}
+        metrics = {"neighbours": {w: [n for n, _ in vectors.most_similar(w, topn=8)] for w in probes},
+                   "vectors_path": str(path) if path is not None else None}
+        if self.config["probe"]:
+            metrics.update(self.sentiment_probe().score(vectors.words, vectors.vectors, test=True),
+                           probe=self.sentiment_probe().name)
+        return metrics
+
+    # ---- tuning ----
+    def search_space(self) -> dict:
+        return dict(SEARCH_SPACE)
+
+    def validation_score(self, corpus, run) -> float:
+        """Train on the corpus; the probe's validation accuracy after every epoch (pruning), the last returned."""
+        probe = self.sentiment_probe()
+        _, _, history, _ = fit_word2vec(corpus, run=run, **self._training_args(),
+                                        epoch_metrics=lambda words, weights: probe.score(words, weights))
+        return float(history[self.objective][-1])
 
     def predict(self, vectors, words, **kwargs):
         return np.stack([vectors[w] for w in words])

@@ -18,7 +18,14 @@ import pandas as pd
 from zoo.core.io import write_bytes
 from zoo.core.task import Task
 from zoo.datasets.timeseries import ForecastDataset, load_dataset
-from zoo.errors import check_int, check_number
+from zoo.errors import (
+    ZooFileNotFoundError,
+    ZooTypeError,
+    ZooValueError,
+    check_int,
+    check_mapping,
+    check_number,
+)
 from zoo.forecasting import Forecaster, create_forecaster
 from zoo.forecasting.ensemble import member_kwargs
 from zoo.forecasting.metrics import evaluate
@@ -36,7 +43,7 @@ def check_common(owner: str, horizon=None, level=95.0, seed=0) -> None:
         check_int(horizon, "horizon", owner)
     check_int(seed, "seed", owner, minimum=0)
     if isinstance(level, (int, float)) and not isinstance(level, bool) and 0 < level <= 1:
-        raise ValueError(f"The 'level' parameter of {owner} is a percentage: {level} means a {level}% interval. "
+        raise ZooValueError(f"The 'level' parameter of {owner} is a percentage: {level} means a {level}% interval. "
                          f"Pass e.g. level=95 for 95% intervals.")
     check_number(level, "level", owner, low=0.0, high=100.0)
 
@@ -97,8 +104,9 @@ class Forecasting(Task):
     def check(self) -> None:
         check_common(self.owner, self.horizon, self.level, self.seed)
         check_int(self.n_jobs, "n_jobs", self.owner)
+        check_mapping(self.config["model_kwargs"], "model_kwargs", self.owner)
         if not isinstance(self.config["model"], (str, Forecaster)):
-            raise TypeError(f"The 'model' parameter of {self.owner} must be a forecaster name "
+            raise ZooTypeError(f"The 'model' parameter of {self.owner} must be a forecaster name "
                             f"(zoo.forecasting.list_forecasters()) or a Forecaster. Got {self.config['model']!r}.")
 
     def load_data(self) -> ForecastDataset:
@@ -193,5 +201,5 @@ def load_forecaster(run_dir) -> Forecaster:
     if (folder / PICKLE_FILE).exists():
         with open(folder / PICKLE_FILE, "rb") as f:
             return pickle.load(f)  # noqa: S301  (a file this library wrote into the user's own run folder)
-    raise FileNotFoundError(f"{folder} holds no fitted forecaster ({STATE_FILE} or {PICKLE_FILE}); pass the folder "
+    raise ZooFileNotFoundError(f"{folder} holds no fitted forecaster ({STATE_FILE} or {PICKLE_FILE}); pass the folder "
                             f"of a finished forecasting.train run.")

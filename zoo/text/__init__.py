@@ -16,7 +16,12 @@ Example:
 """
 
 from zoo.text.encoder_vectors import EncoderVectors
-from zoo.text.tokenizer import WordPieceTokenizer, WordTokenizer, basic_tokenize, tokenizer_from_config
+from zoo.text.tokenizer import (
+    WordPieceTokenizer,
+    WordTokenizer,
+    basic_tokenize,
+    tokenizer_from_config,
+)
 from zoo.text.vectors import WordVectors, load_word2vec_text
 
 __all__ = [

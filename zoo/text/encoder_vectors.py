@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from zoo.errors import ZooValueError
 from zoo.text.tokenizer import PAD, UNK, WordPieceTokenizer
 
 
@@ -48,7 +49,7 @@ class EncoderVectors:
 
     def __init__(self, pretrained, scale: float = 0.25 / np.sqrt(3.0), batch_size: int = 256):
         if not scale > 0:
-            raise ValueError(f"The 'scale' parameter of EncoderVectors must be > 0. Got {scale!r}.")
+            raise ZooValueError(f"The 'scale' parameter of EncoderVectors must be > 0. Got {scale!r}.")
         self.pretrained = str(pretrained)
         self.scale = float(scale)
         self.batch_size = int(batch_size)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import keras
 
+from zoo.errors import ZooValueError
 from zoo.text.tokenizer import tokenizer_from_config
 
 
@@ -59,7 +60,7 @@ def find_tokenizer(model) -> "TextTokenizer":
     for layer in model.layers:
         if isinstance(layer, TextTokenizer):
             return layer
-    raise ValueError(
+    raise ZooValueError(
         f"Model {model.name!r} has no TextTokenizer layer, so it cannot take raw text. "
         f"Train it with zoo.applications.sentiment.train(), or wrap it with "
         f"zoo.text.layers.attach_tokenizer(model, tokenizer, class_names)."

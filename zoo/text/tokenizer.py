@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from zoo.errors import ZooFileNotFoundError, ZooTypeError, ZooValueError
+
 PAD, UNK = "[PAD]", "[UNK]"
 
 _CLITIC_NT = re.compile(r"(\w)n't\b")
@@ -38,7 +40,7 @@ def basic_tokenize(text: str, lowercase: bool = True) -> list[str]:
         ['it', 'is', "n't", 'a', 'gripping', ',', 'funny', 'film', '...']
     """
     if not isinstance(text, str):
-        raise TypeError(f"Expected a str to tokenize. Got {type(text).__name__}: {text!r}.")
+        raise ZooTypeError(f"Expected a str to tokenize. Got {type(text).__name__}: {text!r}.")
     if lowercase:
         text = text.lower()
     text = text.replace("\u2019", "'").replace("`", "'")
@@ -49,14 +51,14 @@ def basic_tokenize(text: str, lowercase: bool = True) -> list[str]:
 
 def _check_texts(texts, owner: str) -> list[str]:
     if isinstance(texts, str):
-        raise TypeError(
+        raise ZooTypeError(
             f"The 'texts' argument of {owner} must be a list of strings. Got a single str; "
             f"wrap it in a list: [{texts[:40]!r}]."
         )
     texts = list(texts)
     bad = [t for t in texts if not isinstance(t, str)]
     if bad:
-        raise TypeError(f"The 'texts' argument of {owner} must hold only strings. Got {type(bad[0]).__name__}: {bad[0]!r}.")
+        raise ZooTypeError(f"The 'texts' argument of {owner} must hold only strings. Got {type(bad[0]).__name__}: {bad[0]!r}.")
     return texts
 
 
@@ -86,7 +88,7 @@ class WordTokenizer:
     def __init__(self, vocabulary: list[str], lowercase: bool = True, sequence_length: int | None = None):
         vocabulary = list(vocabulary)
         if vocabulary[:2] != [PAD, UNK]:
-            raise ValueError(f"The 'vocabulary' of WordTokenizer must start with {[PAD, UNK]}. Got {vocabulary[:2]}.")
+            raise ZooValueError(f"The 'vocabulary' of WordTokenizer must start with {[PAD, UNK]}. Got {vocabulary[:2]}.")
         self.vocabulary = vocabulary
         self.lowercase = lowercase
         self.sequence_length = sequence_length
@@ -176,7 +178,7 @@ class WordPieceTokenizer:
         self.index = {w: i for i, w in enumerate(self.vocabulary)}
         missing = [t for t in ("[PAD]", "[UNK]", "[CLS]", "[SEP]") if t not in self.index]
         if missing:
-            raise ValueError(f"The WordPiece 'vocabulary' lacks the special tokens {missing}; is it a BERT vocab.txt?")
+            raise ZooValueError(f"The WordPiece 'vocabulary' lacks the special tokens {missing}; is it a BERT vocab.txt?")
         self.lowercase = lowercase
         self.sequence_length = sequence_length
         self.pad_id, self.unk_id = self.index["[PAD]"], self.index["[UNK]"]
@@ -200,7 +202,7 @@ class WordPieceTokenizer:
         if folder.is_dir():
             vocab = folder / "vocab.txt"
             if not vocab.exists():
-                raise FileNotFoundError(f"The 'pretrained' folder {folder} has no vocab.txt (Hugging Face BERT layout expected).")
+                raise ZooFileNotFoundError(f"The 'pretrained' folder {folder} has no vocab.txt (Hugging Face BERT layout expected).")
             lower = True
             cfg = folder / "tokenizer_config.json"
             if cfg.exists():
@@ -276,5 +278,5 @@ def tokenizer_from_config(config: dict):
     config = dict(config)
     kind = config.pop("kind", "word")
     if kind not in _KINDS:
-        raise ValueError(f"Unknown tokenizer kind {kind!r}; expected one of {sorted(_KINDS)}.")
+        raise ZooValueError(f"Unknown tokenizer kind {kind!r}; expected one of {sorted(_KINDS)}.")
     return _KINDS[kind](**config)

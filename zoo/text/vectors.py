@@ -15,6 +15,8 @@ import os
 
 import numpy as np
 
+from zoo.errors import ZooValueError
+
 
 class WordVectors:
     """A word -> vector table (float32) with ``embedding_matrix`` for a vocabulary.
@@ -26,7 +28,7 @@ class WordVectors:
     def __init__(self, words: list[str], vectors: np.ndarray):
         vectors = np.asarray(vectors, dtype="float32")
         if vectors.ndim != 2 or len(words) != len(vectors):
-            raise ValueError(f"WordVectors needs one row per word: got {len(words)} words and an array of shape {vectors.shape}.")
+            raise ZooValueError(f"WordVectors needs one row per word: got {len(words)} words and an array of shape {vectors.shape}.")
         self.words = list(words)
         self.vectors = vectors
         self.index = {w: i for i, w in enumerate(self.words)}
@@ -73,11 +75,11 @@ def load_word2vec_text(path: str | os.PathLike, limit: int | None = None) -> Wor
             if dim is None:
                 dim = len(parts) - 1
             if len(parts) - 1 != dim:
-                raise ValueError(f"{path}, line {n + 1}: expected a word and {dim} numbers, got {len(parts) - 1} numbers.")
+                raise ZooValueError(f"{path}, line {n + 1}: expected a word and {dim} numbers, got {len(parts) - 1} numbers.")
             words.append(parts[0])
             rows.append(np.asarray(parts[1:], dtype="float32"))
             if limit is not None and len(words) >= limit:
                 break
     if not words:
-        raise ValueError(f"{path} holds no word vectors; expected word2vec text format ('word v1 v2 ...' per line).")
+        raise ZooValueError(f"{path} holds no word vectors; expected word2vec text format ('word v1 v2 ...' per line).")
     return WordVectors(words, np.stack(rows))

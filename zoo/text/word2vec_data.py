@@ -29,6 +29,8 @@ from typing import Callable, Iterable
 
 import numpy as np
 
+from zoo.errors import ZooTypeError, ZooValueError
+
 # corpus="sentiment": the sentence text of the shared sentiment sets (labels are never read).
 CORPUS_GROUPS = {"sentiment": ("sst2", "mr")}
 
@@ -48,7 +50,7 @@ def _tokenizer(tokenizer) -> Callable[[str], list[str]]:
         from zoo.text.tokenizer import basic_tokenize
 
         return basic_tokenize
-    raise ValueError(
+    raise ZooValueError(
         f"The 'tokenizer' parameter must be 'basic', 'whitespace' or a callable str -> list[str]. "
         f"Got {tokenizer!r} instead."
     )
@@ -72,7 +74,7 @@ def read_dataset_text(name: str, path: str | os.PathLike | None = None) -> list[
     if name in CORPUS_GROUPS:
         return [line for part in CORPUS_GROUPS[name] for line in read_dataset_text(part, path)]
     if name not in LOADERS:
-        raise ValueError(
+        raise ZooValueError(
             f"The 'corpus' parameter names an unknown text dataset {name!r}. Known: {_dataset_names()}; "
             f"or pass a text file path or a list of sentences."
         )
@@ -98,14 +100,14 @@ def read_corpus(corpus, tokenizer="basic", data_path=None) -> list[list[str]]:
         elif text in _dataset_names():
             lines = read_dataset_text(text, data_path)
         else:
-            raise ValueError(
+            raise ZooValueError(
                 f"The 'corpus' parameter must be an existing text file, a list of sentences or one of "
                 f"{_dataset_names()}. Got {text!r}, which is neither a file nor a known dataset."
             )
         tokenize = _tokenizer(tokenizer)
         return [t for t in (tokenize(line) for line in lines) if t]
     if not isinstance(corpus, Iterable):
-        raise TypeError(
+        raise ZooTypeError(
             f"The 'corpus' parameter must be a path, a dataset name or a list of sentences. "
             f"Got {type(corpus).__name__}."
         )
@@ -119,7 +121,7 @@ def read_corpus(corpus, tokenizer="basic", data_path=None) -> list[list[str]]:
         elif isinstance(sentence, (list, tuple)) and all(isinstance(t, str) for t in sentence):
             tokens = list(sentence)
         else:
-            raise TypeError(
+            raise ZooTypeError(
                 f"The 'corpus' parameter must hold sentences as strings or lists of strings. "
                 f"Item {i} is {type(sentence).__name__}: {sentence!r:.60}."
             )
@@ -151,7 +153,7 @@ class Vocabulary:
             kept = kept[:max_size]
         if not kept:
             most = counter.most_common(1)
-            raise ValueError(
+            raise ZooValueError(
                 f"The vocabulary is empty: no word occurs min_count={min_count} times "
                 f"(the most frequent, {most[0] if most else 'none'}, occurs fewer). "
                 f"Lower min_count or pass a larger corpus."
@@ -260,7 +262,7 @@ class NegativeSampler:
     def __init__(self, counts, power: float = 0.75, table_size: int | None = None):
         counts = np.asarray(counts, dtype="float64")
         if counts.ndim != 1 or len(counts) == 0 or np.any(counts <= 0):
-            raise ValueError(f"NegativeSampler needs a 1-D array of positive word counts. Got {counts!r:.80}.")
+            raise ZooValueError(f"NegativeSampler needs a 1-D array of positive word counts. Got {counts!r:.80}.")
         self.probabilities = counts**power / np.sum(counts**power)
         if table_size is None:
             table_size = int(np.clip(1000 * len(counts), 100_000, 10_000_000))

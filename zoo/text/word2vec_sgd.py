@@ -22,6 +22,7 @@ import numpy as np
 from keras import ops
 
 from zoo import backend
+from zoo.errors import ZooValueError
 
 
 def _row_scale(ids, weights, vocab_size, max_updates):
@@ -91,6 +92,10 @@ class SparseSGD:
 
         return ops.fori_loop(0, num_steps, body, (tables, ops.zeros((), dtype=learning_rates.dtype)))
 
+    @property
+    def compiled(self) -> bool:
+        return self._chunk_steps is not None
+
     def compile(self, chunk_steps, batch):
         """Compile the loop for chunks of ``chunk_steps`` batches of ``batch`` examples, before any data is there.
 
@@ -112,7 +117,7 @@ class SparseSGD:
             self._chunk_steps = steps
         pad = self._chunk_steps - steps
         if pad < 0:
-            raise ValueError(f"SparseSGD.run takes at most {self._chunk_steps} steps per call (the first call's). "
+            raise ZooValueError(f"SparseSGD.run takes at most {self._chunk_steps} steps per call (the first call's). "
                              f"Got {steps}.")
         if pad:
             chunk = {k: np.concatenate([v, np.zeros((pad, *v.shape[1:]), v.dtype)]) for k, v in chunk.items()}

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from zoo.errors import ZooFileNotFoundError, ZooKeyError, ZooValueError
 from zoo.text import vectors as _vectors
 
 
@@ -47,16 +48,16 @@ class WordVectors(_vectors.WordVectors):
         words = list(words)
         bad = [w for w in words if not isinstance(w, str) or not w or any(c.isspace() for c in w)]
         if bad:
-            raise ValueError(
+            raise ZooValueError(
                 f"The 'words' of WordVectors must be non-empty strings without white space (the "
                 f"word2vec format separates fields with spaces). Got {bad[0]!r}; tokenise it first."
             )
         super().__init__(words, vectors)
         if len(self.index) != len(self.words):
             dup = next(w for i, w in enumerate(self.words) if self.index[w] != i)
-            raise ValueError(f"The 'words' of WordVectors must be distinct. {dup!r} appears more than once.")
+            raise ZooValueError(f"The 'words' of WordVectors must be distinct. {dup!r} appears more than once.")
         if not np.all(np.isfinite(self.vectors)):
-            raise ValueError("The 'vectors' of WordVectors hold NaN or infinite values; training diverged "
+            raise ZooValueError("The 'vectors' of WordVectors hold NaN or infinite values; training diverged "
                              "(lower the learning rate) or the input is corrupt.")
         self.counts = None if counts is None else np.asarray(counts, dtype="int64")
         self._unit = None
@@ -78,7 +79,7 @@ class WordVectors(_vectors.WordVectors):
         if row is None:
             close = difflib.get_close_matches(str(word), self.words, n=3, cutoff=0.75)
             hint = f" Close words: {', '.join(close)}." if close else ""
-            raise KeyError(f"The word {word!r} has no vector (it is rarer than min_count or absent from the corpus).{hint}")
+            raise ZooKeyError(f"The word {word!r} has no vector (it is rarer than min_count or absent from the corpus).{hint}")
         return row
 
     @property
@@ -92,7 +93,7 @@ class WordVectors(_vectors.WordVectors):
     def _as_unit(self, item) -> np.ndarray:
         vector = self.unit_vectors[self._row(item)] if isinstance(item, str) else np.asarray(item, dtype="float32")
         if vector.shape != (self.dim,):
-            raise ValueError(f"A query vector must have shape ({self.dim},). Got {vector.shape}.")
+            raise ZooValueError(f"A query vector must have shape ({self.dim},). Got {vector.shape}.")
         return vector / max(float(np.linalg.norm(vector)), 1e-12)
 
     def most_similar(self, positive=None, negative=None, topn: int = 10) -> list[tuple[str, float]]:
@@ -107,9 +108,9 @@ class WordVectors(_vectors.WordVectors):
         """
         positive, negative = _as_list(positive), _as_list(negative)
         if not positive and not negative:
-            raise ValueError("most_similar needs at least one word in 'positive' or 'negative'. Got neither.")
+            raise ZooValueError("most_similar needs at least one word in 'positive' or 'negative'. Got neither.")
         if not isinstance(topn, int) or topn < 1:
-            raise ValueError(f"The 'topn' parameter of most_similar must be an int >= 1. Got {topn!r}.")
+            raise ZooValueError(f"The 'topn' parameter of most_similar must be an int >= 1. Got {topn!r}.")
         query = np.mean([self._as_unit(w) for w in positive] + [-self._as_unit(w) for w in negative], axis=0)
         query /= max(float(np.linalg.norm(query)), 1e-12)
         scores = self.unit_vectors @ query
@@ -159,7 +160,7 @@ class WordVectors(_vectors.WordVectors):
         """Read a word2vec text file (with its ``count dim`` header) or a header-less GloVe file."""
         path = Path(path)
         if not path.is_file():
-            raise FileNotFoundError(f"The 'path' argument of WordVectors.load names {path}, which is not a file.")
+            raise ZooFileNotFoundError(f"The 'path' argument of WordVectors.load names {path}, which is not a file.")
         words, rows, dim, expected = [], [], None, None
         with open(path, encoding="utf-8") as f:
             for n, line in enumerate(f, start=1):
@@ -172,19 +173,19 @@ class WordVectors(_vectors.WordVectors):
                 if dim is None:
                     dim = len(parts) - 1
                 if len(parts) != dim + 1:
-                    raise ValueError(
+                    raise ZooValueError(
                         f"{path}, line {n}: expected a word and {dim} numbers (word2vec text format), "
                         f"got {len(parts) - 1} fields after {parts[0]!r}. Is the file truncated or binary?"
                     )
                 try:
                     rows.append(np.asarray(parts[1:], dtype="float32"))
                 except ValueError:
-                    raise ValueError(f"{path}, line {n}: the values after {parts[0]!r} are not all numbers.") from None
+                    raise ZooValueError(f"{path}, line {n}: the values after {parts[0]!r} are not all numbers.") from None
                 words.append(parts[0])
                 if limit is not None and len(words) >= limit:
                     break
         if not words:
-            raise ValueError(f"{path} holds no vectors; expected the word2vec text format ('count dim' header, then 'word v1 v2 ...').")
+            raise ZooValueError(f"{path} holds no vectors; expected the word2vec text format ('count dim' header, then 'word v1 v2 ...').")
         if expected is not None and limit is None and len(words) != expected:
-            raise ValueError(f"{path}: the header promises {expected} vectors but the file holds {len(words)}. Is it truncated?")
+            raise ZooValueError(f"{path}: the header promises {expected} vectors but the file holds {len(words)}. Is it truncated?")
         return cls(words, np.stack(rows))

@@ -10,7 +10,6 @@ optimisation), e.g. ``--storage postgresql://user@host/db``.
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 import shutil
 import time
@@ -21,7 +20,13 @@ from zoo.core import rundir
 from zoo.core.io import write_json
 from zoo.core.runner import Run, run
 from zoo.core.spaces import apply, check_names, parse_space
-from zoo.errors import check_int
+from zoo.errors import (
+    ZooNotImplementedError,
+    ZooRuntimeError,
+    ZooValueError,
+    check_int,
+    check_number,
+)
 from zoo.tasks import TASKS, task_class
 
 SAMPLERS = ("tpe", "random", "grid", "cmaes")
@@ -49,7 +54,7 @@ def make_sampler(name, seed: int, dims):
     import optuna
 
     if name not in SAMPLERS:
-        raise ValueError(f"The 'sampler' parameter of tune must be one of {list(SAMPLERS)}. Got {name!r}.")
+        raise ZooValueError(f"The 'sampler' parameter of tune must be one of {list(SAMPLERS)}. Got {name!r}.")
     if name == "tpe":
         return optuna.samplers.TPESampler(seed=seed)
     if name == "random":
@@ -58,7 +63,7 @@ def make_sampler(name, seed: int, dims):
         return optuna.samplers.CmaEsSampler(seed=seed, warn_independent_sampling=False)
     ranges = [d.name for d in dims if d.choices is None]
     if ranges:
-        raise ValueError(f"sampler='grid' needs a list of choices for every setting; {ranges} are ranges. Give "
+        raise ZooValueError(f"sampler='grid' needs a list of choices for every setting; {ranges} are ranges. Give "
                          f"lists (e.g. 'learning_rate': [1e-3, 3e-3]) or another sampler.")
     from zoo.core.spaces import _label
 
@@ -69,7 +74,7 @@ def make_pruner(name, max_epochs: int):
     import optuna
 
     if name not in PRUNERS:
-        raise ValueError(f"The 'pruner' parameter of tune must be one of {list(PRUNERS)}. Got {name!r}.")
+        raise ZooValueError(f"The 'pruner' parameter of tune must be one of {list(PRUNERS)}. Got {name!r}.")
     if name == "hyperband":
         return optuna.pruners.HyperbandPruner(min_resource=1, max_resource=max(1, max_epochs), reduction_factor=3)
     if name == "median":
@@ -153,7 +158,8 @@ def tune(application: str, search_space: dict | None = None, n_trials: int = 20,
     """Search ``application``'s settings with Optuna, scoring each trial on validation data only.
 
     Args:
-        application: ``"image_classification"``, ``"sentiment"`` or ``"forecasting"``.
+        application: ``"image_classification"``, ``"sentiment"``, ``"forecasting"`` or ``"embeddings"``
+            (Word2Vec, scored by a sentiment probe's validation accuracy: ``zoo.text.word2vec_probe``).
         search_space: ``{setting: range or choices}`` (see ``zoo.core.spaces``); default: the task's
             training settings plus its model's widths, depths and dropout.
         n_trials: finished (complete or pruned) trials the study should reach; a resumed study
@@ -179,20 +185,22 @@ def tune(application: str, search_space: dict | None = None, n_trials: int = 20,
 
     owner = "tune"
     if application not in TASKS:
-        raise ValueError(f"The 'application' parameter of tune must be one of {list(TASKS)}. Got {application!r}.")
+        raise ZooValueError(f"The 'application' parameter of tune must be one of {list(TASKS)}. Got {application!r}.")
     cls = task_class(application)
-    task = cls(**config)
+    task = cls(**{**cls.tuning_defaults, **config})
     task.caller = owner
     if cls.objective is None:
-        raise NotImplementedError(f"The {application} task has no validation metric to tune on yet; tunable: "
+        raise ZooNotImplementedError(f"The {application} task has no validation metric to tune on yet; tunable: "
                                   f"{[a for a in TASKS if task_class(a).objective]}.")
     task.check()
     check_int(n_trials, "n_trials", owner)
     check_int(n_jobs, "n_jobs", owner)
+    if timeout is not None:
+        check_number(timeout, "timeout", owner, low=0.0)
     rundir.check_output_dir(output_dir, owner)
     space = dict(task.search_space()) if search_space is None else search_space
     if search_space is None and not space:
-        raise ValueError(f"{application} model {config.get('model')!r} has no default search space (nothing to "
+        raise ZooValueError(f"{application} model {config.get('model')!r} has no default search space (nothing to "
                          f"tune); pass search_space={{...}}.")
     dims = parse_space(space, owner)
     check_names(dims, cls.settings(task.config), owner)
@@ -208,7 +216,7 @@ def tune(application: str, search_space: dict | None = None, n_trials: int = 20,
     url = f"sqlite:///{study_dir.resolve() / 'study.db'}" if storage is None else storage
     if isinstance(url, str):
         if "://" not in url:
-            raise ValueError(f"The 'storage' parameter of tune must be a database URL such as "
+            raise ZooValueError(f"The 'storage' parameter of tune must be a database URL such as "
                              f"'sqlite:///study.db' or 'postgresql://user@host/db'. Got {url!r}.")
         for attempt in range(5):  # workers starting together may race to create the tables
             try:
@@ -244,6 +252,8 @@ def tune(application: str, search_space: dict | None = None, n_trials: int = 20,
         trial_run.callbacks.append(pruning_callback(trial, cls.objective))
         try:
             value = trial_task.validation_score(data, trial_run)
+        except FloatingPointError as err:  # diverged (e.g. too high a learning rate): a poor trial, not a failure
+            raise optuna.TrialPruned(f"diverged: {err}") from None
         finally:
             shutil.rmtree(folder, ignore_errors=True)  # scratch: only the study keeps what a trial found
         if not math.isfinite(value):
@@ -257,12 +267,11 @@ def tune(application: str, search_space: dict | None = None, n_trials: int = 20,
             getattr(optuna.trial.TrialState, s) for s in FINISHED))]
         if progress:
             callbacks.append(_progress(n_trials, cls.objective_direction))
-        study.optimize(objective, n_trials=remaining, timeout=timeout, n_jobs=n_jobs, callbacks=callbacks,
-                       catch=(FloatingPointError,))
+        study.optimize(objective, n_trials=remaining, timeout=timeout, n_jobs=n_jobs, callbacks=callbacks)
     wall = time.perf_counter() - start
     counts = _counts(study)
     if not counts.get("complete"):
-        raise RuntimeError(f"No trial of study {name!r} completed ({counts}); nothing to retrain. Widen the "
+        raise ZooRuntimeError(f"No trial of study {name!r} completed ({counts}); nothing to retrain. Widen the "
                            f"search space, use more epochs, or a gentler pruner (pruner='median' or None).")
     best_params = {d.name: d.decode(study.best_params[d.name]) for d in dims if d.name in study.best_params}
     summary = {

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from zoo.errors import ZooValueError
+
 
 def build_pipeline(base, input_shape, augment=False, mean=None, std=None, name="classifier"):
     """Wrap ``base`` so the saved model takes raw uint8 images: rescale to [0, 1], augment, normalise.
@@ -46,7 +48,7 @@ def parse_augment(augment, input_shape) -> tuple[list[str], dict]:
     """``augment`` as (names, {name: factor}), checked: unknown names and bad factors are errors."""
     given, augment = augment, augment_list(augment, input_shape)
     if not augment:
-        raise ValueError(f"The 'augment' parameter accepts False, True or a non-empty list of augmentation names. "
+        raise ZooValueError(f"The 'augment' parameter accepts False, True or a non-empty list of augmentation names. "
                          f"Got {given!r} instead.")
     names, factors = [], {}
     for item in augment:
@@ -56,14 +58,14 @@ def parse_augment(augment, input_shape) -> tuple[list[str], dict]:
             try:
                 factors[name] = float(factor)
             except ValueError:
-                raise ValueError(f"The 'augment' entry {item!r} must be 'name' or 'name:factor' with a number.") from None
+                raise ZooValueError(f"The 'augment' entry {item!r} must be 'name' or 'name:factor' with a number.") from None
     unknown = [a for a in names if a not in AUGMENTATIONS]
     if unknown:
-        raise ValueError(f"The 'augment' parameter accepts True or a list of {sorted(AUGMENTATIONS)} "
+        raise ZooValueError(f"The 'augment' parameter accepts True or a list of {sorted(AUGMENTATIONS)} "
                          f"(optionally 'name:factor'). Got unknown {unknown}.")
     for name, factor in factors.items():
         if name in ("crop", "cutout") and not 0.0 < factor <= 1.0:
-            raise ValueError(f"The 'augment' entry '{name}:{factor:g}' needs a factor in (0, 1], a fraction of the "
+            raise ZooValueError(f"The 'augment' entry '{name}:{factor:g}' needs a factor in (0, 1], a fraction of the "
                              f"image side (e.g. '{name}:{0.125 if name == 'crop' else 0.5}').")
     return names, factors
 

@@ -16,10 +16,17 @@ from pathlib import Path
 import numpy as np
 
 from zoo.core.metrics import classification_metrics
-from zoo.core.runtime import RUNTIME_DEFAULTS
 from zoo.core.plots import plot_confusion_matrix
+from zoo.core.runtime import RUNTIME_DEFAULTS
 from zoo.datasets.images import ImageDataset, load_image_dataset
-from zoo.errors import check_choice, check_int, check_number
+from zoo.errors import (
+    ZooFileNotFoundError,
+    ZooTypeError,
+    ZooValueError,
+    check_choice,
+    check_int,
+    check_number,
+)
 from zoo.tasks.classification import ClassificationTask, rank
 from zoo.tasks.image import preprocessing, transfer
 from zoo.tasks.optim import OPTIMIZERS, SCHEDULES, make_optimizer, make_schedule
@@ -67,10 +74,10 @@ def evaluate_images(net, ds: ImageDataset, batch_size=256, tta=False, run_dir=No
     """Test-set metrics of ``net`` on ``ds`` (``confusion_matrix.png`` into ``run_dir`` when given)."""
     expected = tuple(net.input_shape[1:])
     if tuple(ds.input_shape) != expected:
-        raise ValueError(f"The 'dataset' {ds.name} has images of shape {ds.input_shape}, but the model takes {expected}. "
+        raise ZooValueError(f"The 'dataset' {ds.name} has images of shape {ds.input_shape}, but the model takes {expected}. "
                          f"Pass a dataset with that shape (e.g. load_image_folder(..., image_size=...)).")
     if not isinstance(tta, bool):
-        raise TypeError(f"The 'tta' parameter of evaluate must be True or False. Got {tta!r}.")
+        raise ZooTypeError(f"The 'tta' parameter of evaluate must be True or False. Got {tta!r}.")
     probs = test_probabilities(net, ds.x_test, batch_size, tta)
     metrics = classification_metrics(ds.y_test, probs.argmax(-1), ds.class_names)
     metrics["tta"] = tta
@@ -84,14 +91,14 @@ def _load_images(paths, input_shape):
 
     missing = [str(p) for p in paths if not os.path.exists(p)]
     if missing:
-        raise FileNotFoundError(f"The 'images_or_paths' argument names files that do not exist: {missing[:5]}.")
+        raise ZooFileNotFoundError(f"The 'images_or_paths' argument names files that do not exist: {missing[:5]}.")
     color = "grayscale" if input_shape[-1] == 1 else "rgb"
     arrays = []
     for p in paths:
         try:
             arrays.append(keras.utils.img_to_array(keras.utils.load_img(p, color_mode=color, target_size=input_shape[:2])))
         except Exception as err:  # PIL's UnidentifiedImageError and friends
-            raise ValueError(f"The 'images_or_paths' file {p} is not a readable image ({type(err).__name__}).") from None
+            raise ZooValueError(f"The 'images_or_paths' file {p} is not a readable image ({type(err).__name__}).") from None
     return np.stack(arrays).astype("float32")
 
 
@@ -102,18 +109,21 @@ def as_image_batch(images_or_paths, input_shape) -> np.ndarray:
     if isinstance(images_or_paths, (list, tuple)) and images_or_paths and isinstance(images_or_paths[0], (str, os.PathLike)):
         return _load_images(images_or_paths, input_shape)
     raw = np.asarray(images_or_paths)
-    if not (np.issubdtype(raw.dtype, np.number) or raw.dtype == bool):
-        raise TypeError(f"The 'images_or_paths' argument must be image arrays or file paths. Got {raw.dtype} values.")
+    if raw.dtype == bool:  # a mask read as 0/1 pixels: near-black images, every prediction wrong
+        raise ZooTypeError("The 'images_or_paths' argument holds booleans; the zoo's models take 0..255 pixels. "
+                           "Pass (images * 255).astype('uint8').")
+    if not np.issubdtype(raw.dtype, np.number):
+        raise ZooTypeError(f"The 'images_or_paths' argument must be image arrays or file paths. Got {raw.dtype} values.")
     x = raw.astype("float32")
     if not np.all(np.isfinite(x)):
-        raise ValueError(f"The 'images_or_paths' argument holds {int(np.sum(~np.isfinite(x)))} NaN or infinite "
+        raise ZooValueError(f"The 'images_or_paths' argument holds {int(np.sum(~np.isfinite(x)))} NaN or infinite "
                          f"pixel values; pass uint8 images 0..255.")
     if np.issubdtype(raw.dtype, np.floating) and x.size and x.max() <= 1.0 and x.max() > 0:
-        raise ValueError("The 'images_or_paths' argument looks scaled to [0, 1] (float, max "
+        raise ZooValueError("The 'images_or_paths' argument looks scaled to [0, 1] (float, max "
                          f"{float(x.max()):.3g}); the zoo's models take 0..255 pixels and scale inside. "
                          f"Pass (images * 255).astype('uint8').")
     if x.size and (x.min() < 0 or x.max() > 255):
-        raise ValueError(f"The 'images_or_paths' pixels must lie in 0..255; got {float(x.min()):.3g}..{float(x.max()):.3g}.")
+        raise ZooValueError(f"The 'images_or_paths' pixels must lie in 0..255; got {float(x.min()):.3g}..{float(x.max()):.3g}.")
     if x.shape == input_shape:  # one image
         x = x[None]
     elif input_shape[-1] == 1 and x.shape == input_shape[:-1]:  # one grayscale image without channel axis
@@ -121,7 +131,7 @@ def as_image_batch(images_or_paths, input_shape) -> np.ndarray:
     elif input_shape[-1] == 1 and x.shape[1:] == input_shape[:-1]:  # grayscale batch without channel axis
         x = x[..., None]
     if x.shape[1:] != input_shape:
-        raise ValueError(f"The images must have shape (N, {', '.join(map(str, input_shape))}) for this model. Got {x.shape}.")
+        raise ZooValueError(f"The images must have shape (N, {', '.join(map(str, input_shape))}) for this model. Got {x.shape}.")
     return x
 
 
@@ -133,7 +143,7 @@ def predict_images(net, card, images_or_paths, top_k=1):
     names = card.get("class_names") or [str(i) for i in range(probs.shape[-1])]
     top_k = check_int(top_k, "top_k", "image_classification.predict")
     if top_k > len(names):
-        raise ValueError(f"The 'top_k' parameter of image_classification.predict must be at most the {len(names)} "
+        raise ZooValueError(f"The 'top_k' parameter of image_classification.predict must be at most the {len(names)} "
                          f"classes. Got {top_k}.")
     return rank(probs, names, top_k)
 
@@ -151,8 +161,8 @@ class ImageClassification(ClassificationTask):
                     "head_dropout": (0.0, 0.5)}
         space = {"learning_rate": ("log", 1e-4, 1e-2), "batch_size": [32, 64, 128], "label_smoothing": (0.0, 0.2)}
         if isinstance(self.config["model"], str):
-            from zoo.models import get_model_entry
             from zoo.core.spaces import model_space
+            from zoo.models import get_model_entry
 
             space.update(model_space(get_model_entry(self.config["model"], "image").builder))
         return space
@@ -174,19 +184,24 @@ class ImageClassification(ClassificationTask):
             check_int(c["epochs"], "epochs", owner, minimum=0)
             check_int(c["fine_tune_epochs"], "fine_tune_epochs", owner, minimum=0)
             if c["epochs"] + c["fine_tune_epochs"] == 0:
-                raise ValueError("The 'epochs' and 'fine_tune_epochs' parameters of fine_tune are both 0; nothing to train.")
+                raise ZooValueError("The 'epochs' and 'fine_tune_epochs' parameters of fine_tune are both 0; nothing to train.")
             if c["unfreeze_blocks"] != "all":
                 check_int(c["unfreeze_blocks"], "unfreeze_blocks", owner, minimum=0)
             check_number(c["fine_tune_learning_rate"], "fine_tune_learning_rate", owner, low=0.0, high=10.0,
                          high_open=False)
             self.check_common(epochs_minimum=0)
+            weights = c["weights"]
+            if weights not in (None, "imagenet") and not (isinstance(weights, (str, os.PathLike))
+                                                          and Path(weights).expanduser().is_file()):
+                raise ZooValueError(f"The 'weights' parameter of {owner} must be 'imagenet', None (random start) or "
+                                    f"the path of a weights file (.h5/.weights.h5). Got {weights!r}.")
         else:
             self.check_common()
             check_choice(c["schedule"], SCHEDULES, "schedule", owner)
             check_choice(c["optimizer"], OPTIMIZERS, "optimizer", owner)
             model = c["model"]
             if not isinstance(model, str) and not isinstance(model, keras.Model):
-                raise ValueError(f"The 'model' parameter of {owner} must be a registered model name or a keras.Model. "
+                raise ZooValueError(f"The 'model' parameter of {owner} must be a registered model name or a keras.Model. "
                                  f"Got {type(model).__name__} instead.")
         check_number(c["label_smoothing"], "label_smoothing", owner, low=0.0, high=1.0, low_open=False)
         if c["augment"]:

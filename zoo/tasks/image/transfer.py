@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from zoo.errors import DataNotFoundError, check_int
+from zoo.errors import DataNotFoundError, ZooValueError, check_int
 
 # keras.applications module -> how its preprocess_input scales raw 0..255 RGB images.
 _KERAS_APP_MODES = {
@@ -108,7 +108,7 @@ def _keras_app_base(name, weights, image_size, base_kwargs=None) -> Base:
     module = builder.__module__.rsplit(".", 1)[-1]
     mode = _KERAS_APP_MODES.get(module)
     if mode is None:
-        raise ValueError(f"The 'base' parameter names keras.applications.{name}, whose preprocessing the zoo "
+        raise ZooValueError(f"The 'base' parameter names keras.applications.{name}, whose preprocessing the zoo "
                          f"does not know (module {module!r}). Known families: {sorted(_KERAS_APP_MODES)}.")
     shape = (*image_size, 3)
     try:
@@ -179,7 +179,7 @@ def resolve_base(base, weights="imagenet", image_size=None, base_kwargs=None) ->
     if isinstance(base, keras.Model):
         return _zoo_base(base, base.name)
     if not isinstance(base, (str, os.PathLike)):
-        raise ValueError(f"The 'base' parameter must be a saved-model name, a .keras path, a keras.applications "
+        raise ZooValueError(f"The 'base' parameter must be a saved-model name, a .keras path, a keras.applications "
                          f"name, a KerasHub preset or a keras.Model. Got {type(base).__name__} instead.")
     base = str(base)
     if hasattr(keras.applications, base) and callable(getattr(keras.applications, base)):
@@ -191,7 +191,7 @@ def resolve_base(base, weights="imagenet", image_size=None, base_kwargs=None) ->
         return _zoo_base(net, base)
     if _is_hub_preset(base):
         return _hub_base(base)
-    raise ValueError(
+    raise ZooValueError(
         f"The 'base' parameter {base!r} is not a saved model ({', '.join(saved_models.list_saved_models()) or 'none'}), "
         f"a .keras file, a keras.applications model (e.g. 'ResNet50', 'MobileNetV2') or a KerasHub preset "
         f"(a name, an hf:// or kaggle:// handle, or a local preset folder)."
@@ -265,7 +265,7 @@ def build_transfer_model(base: Base, input_shape, classes, augment=False, head_d
         if input_shape[-1] == 1 and want[-1] == 3:
             x = keras.layers.Concatenate(name="gray_to_rgb")([x, x, x])
         else:
-            raise ValueError(f"The dataset has {input_shape[-1]}-channel images but the base {base.source} takes "
+            raise ZooValueError(f"The dataset has {input_shape[-1]}-channel images but the base {base.source} takes "
                              f"{want[-1]} channels. Load the images with the matching color_mode.")
     if augment:
         x = augmentation_layers((*want[:2], want[-1]), augment, value_range=(0.0, 255.0))(x)

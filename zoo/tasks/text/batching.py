@@ -70,9 +70,8 @@ def py_dataset(ids, labels, batch_size, pad_id, seed):
 
 def predict_proba(model, texts, batch_size: int = 128) -> np.ndarray:
     """Class probabilities (len(texts), num_classes) for raw strings."""
-    from zoo.text.layers import find_tokenizer
-
     from zoo import saved_models
+    from zoo.text.layers import find_tokenizer
 
     net, _ = saved_models.load(model)
     layer = find_tokenizer(net)

@@ -13,7 +13,7 @@ from zoo.core.io import write_json
 from zoo.core.runner import Run
 from zoo.datasets.splits import kfold_indices
 from zoo.datasets.text import load_text_dataset
-from zoo.errors import check_int
+from zoo.errors import ZooTypeError, ZooValueError, check_int
 from zoo.tasks.text import batching, transfer
 from zoo.tasks.text.task import TextClassification, fold_dataset
 
@@ -32,7 +32,7 @@ def cross_validate(model="textcnn", dataset="mr", k=10, seed=0, folds=None, outp
                "model_kwargs", "patience", "ensemble")
     unknown = set(train_kwargs) - set(allowed)
     if unknown:
-        raise TypeError(f"cross_validate got unexpected arguments {sorted(unknown)}; it accepts {sorted(allowed)}.")
+        raise ZooTypeError(f"cross_validate got unexpected arguments {sorted(unknown)}; it accepts {sorted(allowed)}.")
     settings = {k_: v for k_, v in train_kwargs.items() if v is not None}
     task = TextClassification(model=model, dataset=dataset, seed=seed, data_path=data_path, verbose=verbose,
                               **settings)
@@ -44,7 +44,7 @@ def cross_validate(model="textcnn", dataset="mr", k=10, seed=0, folds=None, outp
     splits = kfold_indices(labels, k, seed)
     if folds is not None and (isinstance(folds, (int, str)) or not len(folds) or not all(
             isinstance(f, (int, np.integer)) and not isinstance(f, bool) and 0 <= f < k for f in folds)):
-        raise ValueError(f"The 'folds' parameter of {owner} must be None (all) or a non-empty list of fold numbers "
+        raise ZooValueError(f"The 'folds' parameter of {owner} must be None (all) or a non-empty list of fold numbers "
                          f"in [0, {k - 1}]. Got {folds!r}.")
     chosen = list(range(k)) if folds is None else [int(f) for f in folds]
     name = task.model_name

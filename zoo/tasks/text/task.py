@@ -12,15 +12,16 @@ from __future__ import annotations
 import math
 import os
 import time
+from pathlib import Path
 
 import numpy as np
 
 from zoo.core.metrics import probabilistic_metrics
-from zoo.core.runtime import PRECISIONS, RUNTIME_DEFAULTS
 from zoo.core.plots import plot_confusion_matrix, plot_roc_pr
+from zoo.core.runtime import PRECISIONS, RUNTIME_DEFAULTS
 from zoo.datasets.splits import stratified_split, subset
 from zoo.datasets.text import TextDataset, load_text_dataset
-from zoo.errors import check_int
+from zoo.errors import ZooFileNotFoundError, ZooTypeError, ZooValueError, check_int
 from zoo.tasks.classification import ClassificationTask, rank
 from zoo.tasks.text import batching, transfer
 
@@ -66,6 +67,12 @@ def resolve_defaults(config: dict) -> dict:
     return config
 
 
+def _looks_local(value: str) -> bool:
+    """A file path rather than a KerasHub preset name or a remote handle (``hf://``, ``kaggle://``)."""
+    return "://" not in value and (os.sep in value or "/" in value or value.startswith((".", "~")) or
+                                   value.endswith((".txt", ".vec", ".bin", ".gz")))
+
+
 class TextClassification(ClassificationTask):
     application = "sentiment"
 
@@ -80,8 +87,8 @@ class TextClassification(ClassificationTask):
         lr = float(self.config["learning_rate"])
         space = {"learning_rate": ("log", lr / 5, lr * 5), "batch_size": [16, 32, 64]}
         if family(self.config["model"]) not in ("bert", "custom"):
-            from zoo.models import get_model_entry
             from zoo.core.spaces import model_space
+            from zoo.models import get_model_entry
 
             space.update(model_space(get_model_entry(self.model_name, "text").builder))
             if self.config["embeddings"] is not None:
@@ -92,7 +99,7 @@ class TextClassification(ClassificationTask):
         c, owner = self.config, self.owner
         self.check_common()
         if c["dtype_policy"] is not None and c["precision"] != "fp32" and c["dtype_policy"] != PRECISIONS[c["precision"]]:
-            raise ValueError(f"{owner} got precision={c['precision']!r} and dtype_policy={c['dtype_policy']!r}; "
+            raise ZooValueError(f"{owner} got precision={c['precision']!r} and dtype_policy={c['dtype_policy']!r}; "
                              f"give one of them (precision is the short form of the Keras dtype policy).")
         check_int(c["ensemble"], "ensemble", owner)
         check_int(c["min_count"], "min_count", owner)
@@ -101,18 +108,23 @@ class TextClassification(ClassificationTask):
                 check_int(c[name], name, owner, minimum=minimum)
         fam, name = family(c["model"]), self.model_name
         if c["ensemble"] > 1 and fam in ("bert", "custom"):
-            raise ValueError(f"The 'ensemble' parameter applies to the zoo's from-scratch models. Got "
+            raise ZooValueError(f"The 'ensemble' parameter applies to the zoo's from-scratch models. Got "
                              f"ensemble={c['ensemble']} with model={name!r}.")
         if fam == "bert" and c["embeddings"] is not None:
-            raise ValueError("The 'embeddings' parameter does not apply to model='bert' (it has its own pretrained embeddings).")
+            raise ZooValueError("The 'embeddings' parameter does not apply to model='bert' (it has its own pretrained embeddings).")
         if fam == "custom" and c["pretrained"] is not None:
-            raise ValueError("The 'pretrained' parameter applies to model='bert' only; pass a model name, not a model object.")
+            raise ZooValueError("The 'pretrained' parameter applies to model='bert' only; pass a model name, not a model object.")
         if fam not in ("bert", "custom") and c["pretrained"] is not None:
-            raise ValueError(f"The 'pretrained' parameter applies to model='bert' only. Got model={name!r} with "
+            raise ZooValueError(f"The 'pretrained' parameter applies to model='bert' only. Got model={name!r} with "
                              f"pretrained={c['pretrained']!r}; use embeddings= to start {name} from word vectors.")
         if fam == "nbsvm" and c["embeddings"] is not None:
-            raise ValueError("The 'embeddings' parameter does not apply to model='nbsvm': it weighs n-grams by their "
+            raise ZooValueError("The 'embeddings' parameter does not apply to model='nbsvm': it weighs n-grams by their "
                              "Naive Bayes ratios and has no word vectors. Use model='textcnn' with embeddings=.")
+        for key in ("embeddings", "pretrained"):  # a local path that is not there: say so before any data is read
+            value = c[key]
+            if isinstance(value, (str, os.PathLike)) and _looks_local(str(value)) and not Path(value).expanduser().exists():
+                raise ZooFileNotFoundError(f"The '{key}' parameter of {owner} names {value}, which does not exist. "
+                                           f"Pass an existing file or folder, or an hf:// handle.")
 
     @property
     def model_name(self) -> str:
@@ -137,7 +149,7 @@ class TextClassification(ClassificationTask):
         keep = subset(keep, c["limit"], self.seed)
         x_tr = [ds.train_texts[i] for i in keep]
         if not x_tr or (val is not None and not val[0]):
-            raise ValueError(f"{ds.name!r} has {len(ds.train_texts)} training examples: validation_split="
+            raise ZooValueError(f"{ds.name!r} has {len(ds.train_texts)} training examples: validation_split="
                              f"{c['validation_split']} leaves {len(x_tr)} to train on and {0 if val is None else len(val[0])} "
                              f"to validate with. Use a smaller validation_split (0 for none).")
         return (x_tr, y[keep]), val
@@ -174,7 +186,7 @@ class TextClassification(ClassificationTask):
                               if hasattr(layer, "max_sequence_length")), None)
             if positions is not None and tok.sequence_length > positions:
                 if c["sequence_length"] is not None:
-                    raise ValueError(f"The 'sequence_length' parameter ({c['sequence_length']}) exceeds the {positions} "
+                    raise ZooValueError(f"The 'sequence_length' parameter ({c['sequence_length']}) exceeds the {positions} "
                                      f"positions of the checkpoint {c['pretrained']}. Use sequence_length <= {positions}.")
                 tok.sequence_length = positions  # longer texts are truncated, as at training
         elif fam == "custom":
@@ -307,22 +319,22 @@ def evaluate_texts(net, ds: TextDataset, split="test", batch_size=128, run_dir=N
     from zoo.text.layers import find_tokenizer
 
     if split not in ("test", "dev", "train"):
-        raise ValueError(f"The 'split' parameter of sentiment.evaluate must be 'test', 'dev' or 'train'. Got {split!r}.")
+        raise ZooValueError(f"The 'split' parameter of sentiment.evaluate must be 'test', 'dev' or 'train'. Got {split!r}.")
     texts, labels = {"test": (ds.test_texts, ds.test_labels), "dev": (ds.dev_texts, ds.dev_labels),
                      "train": (ds.train_texts, ds.train_labels)}[split]
     if not texts:
-        raise ValueError(f"Dataset {ds.name!r} has no {split!r} split.")
+        raise ZooValueError(f"Dataset {ds.name!r} has no {split!r} split.")
     names = list(find_tokenizer(net).class_names or ds.class_names)
     labels = np.asarray(labels)
     if names != list(ds.class_names):  # match classes by name, never by position
         unknown = [c for c in ds.class_names if c not in names]
         if unknown:
-            raise ValueError(f"Dataset {ds.name!r} has classes {unknown} that the model does not predict (its classes: "
+            raise ZooValueError(f"Dataset {ds.name!r} has classes {unknown} that the model does not predict (its classes: "
                              f"{names}). Labels are matched by name: give the dataset the model's class names.")
         labels = np.asarray([names.index(c) for c in ds.class_names])[labels]
     probs = batching.predict_proba(net, texts, batch_size)
     if probs.shape[1] != len(names):
-        raise ValueError(f"The model predicts {probs.shape[1]} classes but names {len(names)} ({names}).")
+        raise ZooValueError(f"The model predicts {probs.shape[1]} classes but names {len(names)} ({names}).")
     metrics = probabilistic_metrics(labels, probs, names)
     metrics["split"] = split
     if run_dir is not None:
@@ -339,27 +351,27 @@ def predict_texts(model, texts, top_k=1, batch_size=128):
     if isinstance(texts, str):
         texts = [texts]
     if texts is None or not hasattr(texts, "__iter__"):
-        raise TypeError(f"The 'texts' parameter of sentiment.predict must be a string or a list of strings. "
+        raise ZooTypeError(f"The 'texts' parameter of sentiment.predict must be a string or a list of strings. "
                         f"Got {type(texts).__name__}.")
     texts = list(texts)
     odd = [t for t in texts if not isinstance(t, str)]
     blank = [i for i, t in enumerate(texts) if isinstance(t, str) and not t.strip()]
     if blank:
-        raise ValueError(f"The 'texts' parameter of sentiment.predict holds {len(blank)} empty string(s) (at index "
+        raise ZooValueError(f"The 'texts' parameter of sentiment.predict holds {len(blank)} empty string(s) (at index "
                          f"{', '.join(map(str, blank[:5]))}); a model cannot judge no words. Drop them first.")
     if odd:
-        raise TypeError(f"The 'texts' parameter of sentiment.predict must hold strings; got {type(odd[0]).__name__} "
+        raise ZooTypeError(f"The 'texts' parameter of sentiment.predict must hold strings; got {type(odd[0]).__name__} "
                         f"values such as {odd[0]!r}.")
     check_int(batch_size, "batch_size", "sentiment.predict")
     top_k = check_int(top_k, "top_k", "sentiment.predict")
     net, _ = saved_models.load(model)
     names = find_tokenizer(net).class_names
     if names and top_k > len(names):
-        raise ValueError(f"The 'top_k' parameter of sentiment.predict must be at most the {len(names)} classes. Got {top_k}.")
+        raise ZooValueError(f"The 'top_k' parameter of sentiment.predict must be at most the {len(names)} classes. Got {top_k}.")
     probs = batching.predict_proba(net, texts, batch_size)
     names = names or [str(i) for i in range(probs.shape[-1])]
     if top_k > len(names):
-        raise ValueError(f"The 'top_k' parameter of sentiment.predict must be at most the {len(names)} classes. Got {top_k}.")
+        raise ZooValueError(f"The 'top_k' parameter of sentiment.predict must be at most the {len(names)} classes. Got {top_k}.")
     ranked = rank(probs, names, top_k)
     return [r[0] for r in ranked] if top_k == 1 else ranked
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from zoo.errors import ZooTypeError, ZooValueError
+
 
 def word_vectors(embeddings):
     """``embeddings`` as an object with ``embedding_matrix``: a path is read (word2vec text file) or
@@ -29,7 +31,7 @@ def word_vectors(embeddings):
 
             embeddings = load_word2vec_text(embeddings)
     if not hasattr(embeddings, "embedding_matrix"):
-        raise TypeError(
+        raise ZooTypeError(
             "The 'embeddings' parameter of sentiment.train must be a path to a word2vec text file, a BERT-family "
             "checkpoint (a Hugging Face folder or an hf:// handle), or an object with embedding_matrix(vocabulary) "
             f"-> array (e.g. zoo's Word2Vec). Got {type(embeddings).__name__}."
@@ -43,7 +45,7 @@ def embedding_matrix(embeddings, vocabulary):
         return None
     matrix = np.asarray(embeddings.embedding_matrix(list(vocabulary)), dtype="float32")
     if matrix.ndim != 2 or matrix.shape[0] != len(vocabulary):
-        raise ValueError(f"embeddings.embedding_matrix(vocabulary) must return shape ({len(vocabulary)}, dim). Got {matrix.shape}.")
+        raise ZooValueError(f"embeddings.embedding_matrix(vocabulary) must return shape ({len(vocabulary)}, dim). Got {matrix.shape}.")
     return matrix
 
 
@@ -91,7 +93,7 @@ def wordpiece_for(pretrained, sequence_length=None):
     from zoo.text import WordPieceTokenizer
 
     if pretrained is None:
-        raise ValueError("model='bert' needs pretrained=: a KerasHub preset name, an hf:// handle or a folder in "
+        raise ZooValueError("model='bert' needs pretrained=: a KerasHub preset name, an hf:// handle or a folder in "
                          "Hugging Face layout (config.json, model.safetensors, vocab.txt), e.g. "
                          "pretrained='../shared/pretrained/all-MiniLM-L6-v2'.")
     return WordPieceTokenizer.from_preset(pretrained, sequence_length or 128)
