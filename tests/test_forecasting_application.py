@@ -228,3 +228,47 @@ def test_arima_searches_seasonal_orders_when_the_data_has_a_period(csv_path):
     assert state["m"] == 12 and flat["m"] == 1
     with pytest.raises(ValueError, match="'seasonal' parameter of AutoARIMA must be 'auto', True or False"):
         create_forecaster("arima", seasonal="yes").fit(df)
+
+
+def test_theta_interval_matches_statsmodels_without_its_sarimax_refit():
+    from statsmodels.tsa.forecasting.theta import ThetaModel
+
+    from zoo.forecasting import create_forecaster
+    from zoo.forecasting.ets import _ima_sigma2
+
+    rng = np.random.default_rng(3)
+    y = 100 + np.cumsum(rng.normal(0.5, 2.0, 300)) + rng.normal(0, 1.0, 300)
+    res = ThetaModel(y, period=1, deseasonalize=False).fit()
+    assert abs(np.sqrt(_ima_sigma2(y) / res.sigma2) - 1) < 0.03
+    df = pd.DataFrame({"unique_id": "s", "ds": pd.date_range("2000-01-03", periods=300, freq="W-MON"), "y": y})
+    fc = create_forecaster("theta").fit(df).predict(8)
+    reference = res.prediction_intervals(8, alpha=0.05)
+    np.testing.assert_allclose(fc["yhat"], res.forecast(8), rtol=1e-9)
+    np.testing.assert_allclose(fc["yhat_upper"] - fc["yhat"], reference["upper"] - res.forecast(8), rtol=0.03)
+
+
+def test_auto_ensemble_chooses_members_on_validation_only(csv_path, monkeypatch):
+    from zoo.datasets.timeseries import read_csv
+    from zoo.forecasting import create_forecaster
+    from zoo.forecasting.metrics import evaluate
+
+    df = read_csv(csv_path)
+    model = create_forecaster("ensemble", models="auto", pool=("naive", "seasonal_naive", "theta"), horizon=6)
+    seen = []
+    real = evaluate
+
+    def spy(fc, actual, *args, **kwargs):  # every score the selection computes
+        seen.append(actual["ds"].max())
+        return real(fc, actual, *args, **kwargs)
+
+    monkeypatch.setattr("zoo.forecasting.metrics.evaluate", spy)
+    fc = model.fit(df).predict(6)
+    chosen = model.selection_
+    assert 2 <= len(chosen["members"]) <= 3 and chosen["combine"] in ("median", "mean")
+    assert set(chosen["candidates"]) == {"naive", "seasonal_naive", "theta"}
+    assert list(model.members_) == chosen["members"] and len(fc) == 6
+    assert seen and max(seen) == df["ds"].max()  # validation = the last 6 points of the data it was given
+    with pytest.raises(ValueError, match="No forecaster of the pool .* fitted within budget_s=0"):
+        create_forecaster("ensemble", models="auto", pool=("theta",), horizon=6, budget_s=0).fit(df)
+    with pytest.raises(ValueError, match="pass horizon="):
+        create_forecaster("ensemble", models="auto", pool=("naive",)).fit(df)

@@ -235,3 +235,15 @@ def test_all_concatenates_splits():
     ds = TextDataset("t", ["a"], np.array([0]), ["b"], np.array([1]), ["n", "p"], ["c"], np.array([1]))
     texts, labels = ds.all()
     assert texts == ["a", "c", "b"] and labels.tolist() == [0, 1, 1]
+
+
+def test_label_line_classes_can_be_named(tmp_path):
+    from zoo.datasets.text import load_text_dataset
+
+    path = tmp_path / "subj.all"
+    path.write_text("0 the plot unfolds in paris\n1 a gorgeous , witty film\n" * 10)
+    ds = load_text_dataset(str(path), class_names=["objective", "subjective"])
+    assert ds.class_names == ["objective", "subjective"]
+    assert load_text_dataset(str(path)).class_names == ["negative", "positive"]  # the 0/1 default
+    with pytest.raises(ValueError, match="'class_names' parameter must be a list of 2 distinct names"):
+        load_text_dataset(str(path), class_names=["objective"])

@@ -216,12 +216,14 @@ def _check_labels(labels: list[str], path) -> None:
 
 
 def load_label_lines(where: str | os.PathLike, name: str | None = None, test_fraction: float = 0.1,
-                     seed: int = 0) -> TextDataset:
+                     seed: int = 0, class_names=None) -> TextDataset:
     """``label sentence`` files: a folder (or a path prefix) holding ``*train``, ``*dev``, ``*test``,
     or one file (a path, or the only file of a folder) with every example, like ``subj.all``.
 
     Without a test file, the dev file is the test split; without either, a seeded stratified
-    ``test_fraction`` of train is held out.
+    ``test_fraction`` of train is held out. ``class_names`` names the labels in their sorted order
+    (default: ``negative, positive`` for 0/1, else the labels themselves); e.g.
+    ``["objective", "subjective"]`` for SUBJ. Models trained on the set and their cards keep them.
     """
     where = Path(where)
     if where.is_file() and where.suffix.lower() in (".pos", ".neg", ".positive", ".negative"):
@@ -236,6 +238,12 @@ def load_label_lines(where: str | os.PathLike, name: str | None = None, test_fra
     parts = {split: _read_label_file(p) for split, p in files.items()}
     _check_labels([lab for _, labels in parts.values() for lab in labels], files["train"])
     raw_names = _class_names([lab for texts, labels in parts.values() for lab in labels])
+    if class_names is not None:
+        given = [str(c) for c in class_names] if isinstance(class_names, (list, tuple)) else None
+        if given is None or len(given) != len(raw_names) or len(set(given)) != len(given) or not all(given):
+            raise ZooValueError(f"The 'class_names' parameter must be a list of {len(raw_names)} distinct names, one per "
+                                f"label of {files['train'].name} in sorted order ({raw_names}). Got {class_names!r}.")
+        raw_names = given
     raw_keys = [str(v) for v in sorted({lab for _, labels in parts.values() for lab in labels},
                                        key=lambda v: (not v.lstrip("-").isdigit(), int(v) if v.lstrip("-").isdigit() else 0, v))]
     name = name or (where.name if where.is_dir() else where.name.split(".")[0] if where.is_file() else where.name.rstrip("."))
