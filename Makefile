@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 ZOO_DATA_DIR ?= $(if $(wildcard ../shared/datasets),$(abspath ../shared/datasets),)
 export ZOO_DATA_DIR
 
-.PHONY: venv demo test bench clean
+.PHONY: venv demo test bench slow clean
 
 venv: $(STAMP)
 
@@ -24,7 +24,13 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(PY) scripts/test_backends.py $(PYTEST_ARGS)
 
+# The zoo's default path on every backend next to a native PyTorch loop, plus the matmul peak
+# (benchmarks/native_torch.py, with torch.compile: ~7 minutes on 2 cores; BENCH_ARGS="--no-compile" skips it).
 bench: $(STAMP)
+	$(PY) benchmarks/native_torch.py $(BENCH_ARGS)
+
+# Long trainings and end-to-end runs kept out of CI.
+slow: $(STAMP)
 	$(PY) -m pytest -m "slow or bench" $(PYTEST_ARGS)
 
 clean:
