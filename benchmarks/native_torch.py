@@ -282,8 +282,8 @@ def _spawn(role, name, backend=None, timeout=900, extra=()):
         return {"error": f"no result within {timeout} s"}
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
     if proc.returncode or not lines:
-        return {"error": (proc.stderr or proc.stdout).strip().splitlines()[-1][:300] if (proc.stderr or proc.stdout)
-                else f"exit {proc.returncode}"}
+        said = (proc.stderr + proc.stdout).strip().splitlines()
+        return {"error": said[-1][:300] if said else f"exit {proc.returncode}"}
     return json.loads(lines[-1])
 
 

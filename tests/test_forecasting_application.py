@@ -154,7 +154,8 @@ def test_an_interrupted_backtest_keeps_finished_models_and_resumes(csv_path, tmp
             raise KeyboardInterrupt  # the user stops a slow model
         return real_fit(self, df)
 
-    kw = dict(models=["naive2", "naive", "theta"], dataset=csv_path, horizon=6, windows=2, output_dir=tmp_path)
+    kw = dict(models=["naive2", "naive", "theta", "ensemble"], dataset=csv_path, horizon=6, windows=2,
+              output_dir=tmp_path, model_kwargs={"ensemble": {"models": ["naive", "theta"]}})
     monkeypatch.setattr(base.Forecaster, "fit", stopped_in_theta)
     with pytest.raises(KeyboardInterrupt):
         forecasting.backtest(**kw)
@@ -167,12 +168,36 @@ def test_an_interrupted_backtest_keeps_finished_models_and_resumes(csv_path, tmp
     capsys.readouterr()
     board = forecasting.backtest(**kw)
     out = capsys.readouterr().out
-    assert board.attrs["run_dir"] == str(run_dir) and "2 finished model window(s) kept" in out
+    # naive2 is kept; naive is fitted again in each window because the ensemble (which reuses its fit) had not finished.
+    assert board.attrs["run_dir"] == str(run_dir) and "1 finished model window(s) kept" in out
     assert json.loads((run_dir / "status.json").read_text())["state"] == "complete"
     assert not (run_dir / "partial").exists()
     fresh = forecasting.backtest(**kw, resume=False, verbose=False)
     assert fresh.attrs["run_dir"] != str(run_dir)
     pd.testing.assert_frame_equal(fresh[["model", "smape", "owa"]], board[["model", "smape", "owa"]])
+
+
+def test_a_resumed_backtest_refits_a_model_whose_settings_changed(csv_path, tmp_path, monkeypatch, capsys):
+    import zoo.forecasting.base as base
+    from zoo.applications import forecasting
+
+    real_fit = base.Forecaster.fit
+
+    def stopped_in_theta(self, df):
+        if type(self).__name__ == "Theta":
+            raise KeyboardInterrupt
+        return real_fit(self, df)
+
+    kw = dict(models=["ets", "theta"], dataset=csv_path, horizon=6, output_dir=tmp_path)
+    monkeypatch.setattr(base.Forecaster, "fit", stopped_in_theta)
+    with pytest.raises(KeyboardInterrupt):
+        forecasting.backtest(**kw, model_kwargs={"ets": {"models": ["ANN"]}})
+    monkeypatch.setattr(base.Forecaster, "fit", real_fit)
+    capsys.readouterr()
+    board = forecasting.backtest(**kw, model_kwargs={"ets": {"models": ["AAN"]}})
+    assert "kept" not in capsys.readouterr().out  # ets with other settings is fitted again, not reused
+    fresh = forecasting.backtest(**kw, model_kwargs={"ets": {"models": ["AAN"]}}, resume=False, verbose=False)
+    pd.testing.assert_frame_equal(fresh[["model", "smape"]], board[["model", "smape"]])
 
 
 def test_backtest_reports_progress_while_a_model_works(tmp_path, monkeypatch, capsys):
@@ -228,6 +253,8 @@ def test_arima_searches_seasonal_orders_when_the_data_has_a_period(csv_path):
     assert state["m"] == 12 and flat["m"] == 1
     with pytest.raises(ValueError, match="'seasonal' parameter of AutoARIMA must be 'auto', True or False"):
         create_forecaster("arima", seasonal="yes").fit(df)
+    (off,) = create_forecaster("arima", max_models=4, seasonal=np.False_).fit(df).states_.values()
+    assert off["m"] == 1
 
 
 def test_theta_interval_matches_statsmodels_without_its_sarimax_refit():
@@ -272,3 +299,9 @@ def test_auto_ensemble_chooses_members_on_validation_only(csv_path, monkeypatch)
         create_forecaster("ensemble", models="auto", pool=("theta",), horizon=6, budget_s=0).fit(df)
     with pytest.raises(ValueError, match="pass horizon="):
         create_forecaster("ensemble", models="auto", pool=("naive",)).fit(df)
+    # A candidate that fails is skipped, not fatal; series too short to validate keep the default members.
+    picky = create_forecaster("ensemble", models="auto", pool=("naive", "theta", "arima"), horizon=6,
+                              model_kwargs={"arima": {"method": "nope"}}).fit(df)
+    assert "skipped" in picky.selection_["candidates"]["arima"] and "arima" not in picky.selection_["members"]
+    short = create_forecaster("ensemble", models="auto", pool=("naive", "theta"), horizon=6).fit(df.tail(9))
+    assert "too little" in short.selection_["reason"] and list(short.members_) == ["theta"]

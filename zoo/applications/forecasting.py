@@ -98,6 +98,16 @@ def forecast(model="ets", dataset="air_passengers", horizon=None, seed=0, level=
     return out
 
 
+def _file_stamp(dataset):
+    """Size and modification time of a dataset given as a file: an edited file never resumes old results."""
+    import os
+
+    if isinstance(dataset, (str, os.PathLike)) and os.path.isfile(dataset):
+        stat = os.stat(dataset)
+        return [stat.st_size, stat.st_mtime_ns]
+    return None
+
+
 def backtest(models=("naive2", "theta", "arima"), dataset="m4_weekly", horizon=None, windows=1, output_dir=None,
              seed=0, level=95.0, n_jobs=1, model_kwargs=None, data_path=None, fill=None, validation=False,
              plot_series=6, verbose=True, resume=True):
@@ -129,26 +139,29 @@ def backtest(models=("naive2", "theta", "arima"), dataset="m4_weekly", horizon=N
     full = ds.train if validation or ds.test is None else pd.concat([ds.train, ds.test])
     full = with_attrs(full.sort_values(["unique_id", "ds"], kind="stable").reset_index(drop=True), ds)
     backtesting.check_windows(full, ds.horizon, windows, name=ds.name)
-    models = [models] if isinstance(models, str) else list(models)
+    models = list(dict.fromkeys([models] if isinstance(models, str) else list(models)))
     if not models:
         raise ZooValueError("The 'models' parameter of forecasting.backtest is empty; name at least one forecaster, "
                          "e.g. models=['naive2', 'theta'] (zoo.forecasting.list_forecasters()).")
     model_kwargs = model_kwargs or {}
-    forecasters = {m: make_forecaster(m, ds, n_jobs, seed, level, model_kwargs.get(m, {})) for m in models}
+    # Names label the leaderboard; a Forecaster object passed in is labelled by its repr (its parameters).
+    forecasters = {m if isinstance(m, str) else repr(m): make_forecaster(m, ds, n_jobs, seed, level,
+                                                                         model_kwargs.get(m, {}) if isinstance(m, str) else {})
+                   for m in models}
     same = {"function": "backtest", "dataset": dataset, "data_path": data_path, "fill": fill, "horizon": ds.horizon,
-            "windows": windows, "seed": seed, "level": level, "validation": validation}
-    config = {"function": "backtest", "models": models, "dataset": ds.name, "horizon": ds.horizon, "windows": windows,
+            "windows": windows, "seed": seed, "level": level, "validation": validation, "file": _file_stamp(dataset)}
+    config = {"function": "backtest", "models": list(forecasters), "dataset": ds.name, "horizon": ds.horizon, "windows": windows,
               "seed": seed, "level": level, "n_jobs": n_jobs, "model_kwargs": model_kwargs, "validation": validation}
     folder = ResumableBacktest.open(output_dir, APPLICATION, same, config, ("backtest", ds.name), resume, summary={
         "dataset": ds.name, "horizon": ds.horizon, "windows": windows, "validation": validation})
     run_dir = folder.run_dir
     try:
-        done = folder.done(models, model_kwargs, windows)
+        done = folder.done(forecasters, windows)
         if verbose and done:
             print(f"resuming {run_dir}: {len(done)} finished model window(s) kept", flush=True)
         run = backtesting.backtest(forecasters, full, ds.horizon, windows, season_length=ds.season_length, level=level,
                                    name=ds.name, verbose=verbose, done=done,
-                                   on_result=lambda m, w, row, fc: folder.record(m, w, row, fc, model_kwargs))
+                                   on_result=folder.record)
         board = folder.write(run)
     except BaseException as err:
         folder.interrupted(err)

@@ -162,7 +162,7 @@ class AutoARIMA(LocalForecaster):
 
     def _fit(self, data):
         check_choice(self.method, ("css", "css-ml"), "method", type(self).__name__)
-        if self.seasonal not in (True, False, "auto"):
+        if not (isinstance(self.seasonal, (bool, np.bool_)) or self.seasonal == "auto"):
             raise ZooValueError(f"The 'seasonal' parameter of {type(self).__name__} must be 'auto', True or False. "
                                 f"Got {self.seasonal!r}.")
         for name in ("max_p", "max_q", "max_P", "max_Q", "max_d", "max_D", "max_order"):
@@ -202,7 +202,7 @@ class AutoARIMA(LocalForecaster):
 
     def _fit_one(self, y, exog):
         _statsmodels()
-        m = self.season_length_ if self.seasonal is not False else 1
+        m = self.season_length_ if (isinstance(self.seasonal, str) or bool(self.seasonal)) else 1
         seasonal = m > 1
         D = nsdiffs(y, m, self.max_D) if seasonal else 0
         d = ndiffs(_difference(y, 0, D, m), self.max_d)

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from zoo.errors import ZooValueError, check_choice
-from zoo.forecasting.base import Forecaster
+from zoo.forecasting.base import MIN_POINTS, Forecaster
 from zoo.forecasting.registry import create_forecaster, forecaster_class
 
 DEFAULT_MEMBERS = ("nbeats", "ets")  # what "auto" picks on M4 Weekly (kept for code that named them)
@@ -51,7 +51,9 @@ class Ensemble(Forecaster):
             best OWA on that window (validation only; the test part is never seen); the members
             are then fitted on all the data. ``selection_`` records the scores and the choice.
         combine: ``"median"`` or ``"mean"`` (with ``"auto"``: chosen on validation too).
-        pool, budget_s: the candidates of ``models="auto"`` and the seconds each may take to fit.
+        pool, budget_s: the candidates of ``models="auto"`` and the seconds each may take to fit
+            (None: no limit, so the choice does not depend on the machine's speed). Series too short
+            for a validation window get the pool's ETS and Theta; a candidate that fails is skipped.
         model_kwargs: per-member overrides, ``{"nbeats": {"epochs": 10}}``.
         n_jobs, horizon, seed: passed to the members that take them.
     """
@@ -133,33 +135,50 @@ class Ensemble(Forecaster):
         pool = [n for n in self.pool if n != "ensemble"]
         if not pool:
             raise ZooValueError(f"The 'pool' parameter of Ensemble must name at least one forecaster. Got {self.pool!r}.")
+        shortest = int(data.groupby("unique_id").size().min())
+        if shortest < int(horizon) + MIN_POINTS + 1:
+            # Nothing to validate on: the M4 benchmarks' classic pair (ETS, Theta) from the pool, which fit short series.
+            members = [n for n in pool if n in ("ets", "theta")] or pool[:2]
+            self.selection_ = {"members": members, "combine": self.combine, "validation_owa": None, "candidates": {},
+                               "reason": f"the shortest series ({shortest} points) leaves too little before a "
+                                         f"{horizon}-point validation window"}
+            return members, self.combine
         train, val = split_last(data, int(horizon))
         season = self.season_length_
         naive2 = naive2_forecast(train, val, season, self.level)
         ids = list(dict.fromkeys(train["unique_id"]))
         label = progress.label()
         forecasts, report = {}, {}
+        budget = np.inf if self.budget_s is None else float(self.budget_s)
         for name in pool:
             member = self._member(name)
-            if isinstance(member, LocalForecaster) and len(ids) >= 40:
-                sample = train[train["unique_id"].isin(ids[:: 20])]
+            try:
+                if isinstance(member, LocalForecaster) and len(ids) >= 40 and np.isfinite(budget):
+                    # Project the whole fit from a 5% sample fitted in this process (no worker start-up to scale up).
+                    sample = train[train["unique_id"].isin(ids[:: 20])]
+                    probe = self._member(name)
+                    probe.n_jobs = 1
+                    start = time.perf_counter()
+                    probe.fit(sample)
+                    workers = max(1, min(abs(int(getattr(member, "n_jobs", 1) or 1)), len(ids)))
+                    projected = (time.perf_counter() - start) * len(ids) / sample["unique_id"].nunique() / workers
+                    if projected > budget:
+                        report[name] = {"skipped": f"projected fit {projected:.0f}s > budget {budget:g}s"}
+                        continue
                 start = time.perf_counter()
-                self._member(name).fit(sample)
-                projected = (time.perf_counter() - start) * len(ids) / sample["unique_id"].nunique()
-                if projected > self.budget_s:
-                    report[name] = {"skipped": f"projected fit {projected:.0f}s > budget {self.budget_s:g}s"}
-                    continue
-            start = time.perf_counter()
-            fc = member.fit(train).predict(int(horizon))
-            seconds = time.perf_counter() - start
-            if seconds > self.budget_s:
-                report[name] = {"skipped": f"fit {seconds:.0f}s > budget {self.budget_s:g}s", "seconds": seconds}
+                fc = member.fit(train).predict(int(horizon))
+                seconds = time.perf_counter() - start
+            except Exception as err:  # noqa: BLE001  (a candidate that cannot fit these series is not chosen)
+                report[name] = {"skipped": f"{type(err).__name__}: {err}"[:300]}
+                continue
+            if seconds > budget:
+                report[name] = {"skipped": f"fit {seconds:.0f}s > budget {budget:g}s", "seconds": seconds}
                 continue
             forecasts[name] = fc
             report[name] = {"owa": _score(evaluate(fc, val, train, season, self.level, naive2)[1]), "seconds": seconds}
         if not forecasts:
-            raise ZooValueError(f"No forecaster of the pool {pool} fitted within budget_s={self.budget_s:g}; raise the "
-                                f"budget or give models=[...]. {report}")
+            raise ZooValueError(f"No forecaster of the pool {pool} fitted within budget_s={self.budget_s}; raise the "
+                                f"budget (None: no limit) or give models=[...]. {report}")
         ranked = sorted(forecasts, key=lambda n: report[n]["owa"])
         best = (np.inf, None, None)
         # Combinations only (a single model where only one fitted): one 13-point window is a noisy judge
@@ -172,7 +191,7 @@ class Ensemble(Forecaster):
                     for i, col in enumerate(("yhat", "yhat_lower", "yhat_upper")):
                         fc[col] = np.concatenate([combined[u][i] for u in ids])
                     owa = _score(evaluate(fc, val, train, season, self.level, naive2)[1])
-                    if owa < best[0]:
+                    if owa < best[0] or best[1] is None:
                         best = (owa, list(members), how)
         self.selection_ = {"members": best[1], "combine": best[2], "validation_owa": best[0], "candidates": report}
         if label is not None:
@@ -190,8 +209,11 @@ class Ensemble(Forecaster):
 
 def _score(summary: dict) -> float:
     """OWA, or sMAPE where OWA is undefined (Naive2 perfect): lower is better."""
-    value = summary.get("owa", np.nan)
-    return float(value) if np.isfinite(value) else float(summary.get("smape", np.inf))
+    for key in ("owa", "smape"):
+        value = float(summary.get(key, np.nan))
+        if np.isfinite(value):
+            return value
+    return float("inf")  # NaN would never compare lower and would sort arbitrarily
 
 
 def combine_forecasts(frames, ids, how="median") -> dict:

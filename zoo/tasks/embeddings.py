@@ -418,7 +418,12 @@ class WordEmbeddings(Task):
 
         if getattr(self, "_probe", None) is None:
             c = self.config
-            self._probe = SentimentProbe(c["probe"], c["tokenizer"], c["data_path"], c["seed"])
+            if not c["probe"]:
+                raise ZooValueError(f"{self.owner} scores Word2Vec with a sentiment probe; pass probe='sst2' (or another "
+                                    f"labelled text set) instead of probe=None.")
+            # data_path may name the corpus file; the probe set is looked up in it only when it is a folder.
+            where = c["data_path"] if c["data_path"] and os.path.isdir(str(c["data_path"])) else None
+            self._probe = SentimentProbe(c["probe"], c["tokenizer"], where, c["seed"])
         return self._probe
 
     def evaluate(self, vectors, corpus, run_dir=None) -> dict:

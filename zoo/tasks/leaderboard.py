@@ -5,7 +5,7 @@ finishes a window, so stopping a slow model keeps every score before it. Each fi
 (model, window) is also kept exactly (``partial/``, pickled frames) until the backtest completes.
 Running the same backtest again (same data, horizon, windows, seed, level; any list of models)
 continues the newest interrupted folder: finished models are not fitted again, a model whose
-``model_kwargs`` changed is.
+parameters (``model_kwargs``) changed is, and so is an ensemble whose members changed.
 """
 
 from __future__ import annotations
@@ -24,9 +24,14 @@ from zoo.forecasting.backtesting import Backtest
 PARTIAL = "partial"
 
 
-def _part_name(model: str, kwargs: dict | None) -> str:
-    digest = hashlib.sha256(json.dumps(kwargs or {}, sort_keys=True, default=str).encode()).hexdigest()[:8]
-    return f"{rundir.slug(str(model))}-{digest}"
+def identity(forecaster) -> str:
+    """What a forecaster computes: its class and parameters (not ``n_jobs``/``verbose``, which change no number)."""
+    params = {k: v for k, v in forecaster.get_params().items() if k not in ("n_jobs", "verbose")}
+    return f"{type(forecaster).__module__}.{type(forecaster).__qualname__}:{json.dumps(params, sort_keys=True, default=repr)}"
+
+
+def _part_name(label: str, ident: str) -> str:
+    return f"{rundir.slug(label)[:40]}-{hashlib.sha256(ident.encode()).hexdigest()[:16]}"
 
 
 class ResumableBacktest:
@@ -49,24 +54,41 @@ class ResumableBacktest:
         rundir.save_config(run_dir, application, config)
         return cls(run_dir, found is not None, summary or {})
 
-    def done(self, models, model_kwargs: dict, windows: int) -> dict:
-        """``{(model, window): (scores row, forecast frame)}`` finished by an earlier, interrupted call."""
+    def done(self, forecasters: dict, windows: int) -> dict:
+        """``{(model, window): (scores row, forecast frame)}`` finished by an earlier, interrupted call.
+
+        A result is kept only for the same forecaster (class and parameters) and, for an ensemble
+        of models in the list, the same members; members are fitted again in a window whose
+        ensemble did not finish, so that it reuses their fits as an uninterrupted run would.
+        """
+        self.identities = {}
+        for label, forecaster in forecasters.items():
+            members = [m for m in forecaster.combines() if m in forecasters]
+            self.identities[label] = identity(forecaster) + "".join(f"|{identity(forecasters[m])}" for m in members)
         out = {}
-        for model in models:
-            stem = self.run_dir / PARTIAL / _part_name(model, model_kwargs.get(model))
+        for label, ident in self.identities.items():
+            stem = self.run_dir / PARTIAL / _part_name(label, ident)
             for w in range(windows):
                 row, frame = Path(f"{stem}.w{w}.json"), Path(f"{stem}.w{w}.pkl")
                 if row.exists() and frame.exists():
-                    out[(model, w)] = (read_json(row), pd.read_pickle(frame))
-                    self.rows.append(out[(model, w)][0])
-                    self.forecasts.append(out[(model, w)][1])
+                    out[(label, w)] = (read_json(row), pd.read_pickle(frame))
+        for label, forecaster in forecasters.items():
+            for w in range(windows):
+                if forecaster.combines() and (label, w) not in out:
+                    for member in forecaster.combines():
+                        out.pop((member, w), None)
+        for row, frame in out.values():
+            self.rows.append(row)
+            self.forecasts.append(frame)
+        if self.rows:
+            self.write(Backtest(pd.DataFrame(self.rows), pd.concat(self.forecasts, ignore_index=True), []))
         return out
 
-    def record(self, model, window, row, forecast, model_kwargs: dict) -> None:
+    def record(self, model, window, row, forecast) -> None:
         """Keep one finished (model, window) and rewrite the partial leaderboard."""
         folder = self.run_dir / PARTIAL
         folder.mkdir(exist_ok=True)
-        stem = folder / _part_name(model, model_kwargs.get(model))
+        stem = folder / _part_name(model, self.identities[model])
         tmp = Path(f"{stem}.w{window}.pkl.tmp")
         forecast.to_pickle(tmp)
         tmp.replace(f"{stem}.w{window}.pkl")
