@@ -33,7 +33,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 ALL_MODELS = ["naive", "seasonal_naive", "naive2", "ets", "theta", "arima", "sarima", "prophet",
-              "lstm", "gru", "transformer", "nbeats", "ensemble"]
+              "lstm", "gru", "transformer", "nbeats", "nbeats_ensemble", "ensemble"]
 ANCHORS = {"weekly": {"naive2": 1.000, "theta": 0.971, "arima": 0.885, "es-rnn": 0.851, "best entry": 0.739}}
 
 

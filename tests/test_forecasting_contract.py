@@ -13,6 +13,8 @@ TINY = {
     "gru": {"epochs": 1, "model_kwargs": {"units": 8}},
     "transformer": {"epochs": 1, "model_kwargs": {"d_model": 8, "num_heads": 2, "num_layers": 1, "ff_dim": 8}},
     "nbeats": {"epochs": 1, "model_kwargs": {"units": 16, "num_blocks": 1, "layers_per_block": 1}},
+    "nbeats_ensemble": {"epochs": 1, "input_multiples": (2, 3), "model_kwargs": {"units": 16, "num_blocks": 1,
+                                                                                 "layers_per_block": 1}},
     "ensemble": {"models": ("naive", "theta", "seasonal_naive")},
     "prophet": {"uncertainty_samples": 50},
     "ets": {"models": ("ANN", "AAdN", "ANA")},
@@ -34,7 +36,7 @@ def tiny():
 
 def _make(name, **kw):
     return create_forecaster(name, **{**TINY.get(name, {}), **({"horizon": H} if name in
-                                      ("lstm", "gru", "transformer", "nbeats") else {}), **kw})
+                                      ("lstm", "gru", "transformer", "nbeats", "nbeats_ensemble") else {}), **kw})
 
 
 def test_registry_names_and_suggestions():

@@ -190,6 +190,9 @@ _FORECASTERS = {
                     "global Transformer encoder, quantile outputs", ""),
     "nbeats": ("zoo.forecasting.deep:DeepForecaster", {"model": "nbeats", "epochs": 10, "max_windows_per_series": 200},
                "global N-BEATS-style MLP, quantile outputs", ""),
+    "nbeats_ensemble": ("zoo.forecasting.deep:LookbackEnsemble", {"model": "nbeats", "epochs": 10},
+                        "median of N-BEATS trained on lookbacks of 2, 3, 4, 5 and 7 horizons",
+                        "Oreshkin et al. (2020), N-BEATS (its M4 ensemble over lookbacks)"),
     "ensemble": ("zoo.forecasting.ensemble:Ensemble", {}, "median of N-BEATS and ETS (chosen on M4 Weekly validation)",
                  "Makridakis et al. (2020), the M4 competition: combinations"),
 }
