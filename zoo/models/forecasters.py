@@ -193,7 +193,8 @@ _FORECASTERS = {
     "nbeats_ensemble": ("zoo.forecasting.deep:LookbackEnsemble", {"model": "nbeats", "epochs": 10},
                         "median of N-BEATS trained on lookbacks of 2, 3, 4, 5 and 7 horizons",
                         "Oreshkin et al. (2020), N-BEATS (its M4 ensemble over lookbacks)"),
-    "ensemble": ("zoo.forecasting.ensemble:Ensemble", {}, "median of N-BEATS and ETS (chosen on M4 Weekly validation)",
+    "ensemble": ("zoo.forecasting.ensemble:Ensemble", {},
+                 "median/mean of 2-4 forecasters it chooses on a validation window",
                  "Makridakis et al. (2020), the M4 competition: combinations"),
 }
 
