@@ -314,6 +314,8 @@ CASES.update({
     "smape lengths differ": (lambda t: metric("smape", [1, 2, 3], [1, 2]), ValueError, "same length. Got 3 and 2"),
     "M4 frequency unknown": (lambda t: _api("zoo.datasets.timeseries", "read_m4")(_csv(t, "id,v\nW1,1\n"), "Fortnightly"),
                              ValueError, "'frequency'.*'weekly'.*'Fortnightly'"),
+    "series with empty unique_id": (lambda t: fc_train(t, _csv(t, "ds,y,unique_id\n2020-01-01,1\n")), ValueError,
+                                    "'unique_id' column has 1 empty value"),
     "series CSV not UTF-8": (lambda t: _api("zoo.datasets.timeseries", "read_csv")(_binary_csv(t)), ValueError,
                              "b.csv is not UTF-8 text"),
     # word embeddings

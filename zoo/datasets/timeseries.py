@@ -140,6 +140,10 @@ def validate(df: pd.DataFrame, fill: str | None = None, duplicates: str | None =
     """
     out = to_long(df)
     attrs = dict(getattr(df, "attrs", {}))
+    if out["unique_id"].isna().any():  # groupby would drop those rows without a word
+        rows = out.index[out["unique_id"].isna()][:3].tolist()
+        raise ZooValueError(f"The 'unique_id' column has {int(out['unique_id'].isna().sum())} empty value(s) (rows {rows}); "
+                            f"give every row its series id, or drop the column for a single series.")
     out["unique_id"] = out["unique_id"].astype(str)
     if pd.api.types.is_integer_dtype(out["ds"]) or pd.api.types.is_float_dtype(out["ds"]):
         out["ds"] = _years(out["ds"])
