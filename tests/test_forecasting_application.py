@@ -305,3 +305,42 @@ def test_auto_ensemble_chooses_members_on_validation_only(csv_path, monkeypatch)
     assert "skipped" in picky.selection_["candidates"]["arima"] and "arima" not in picky.selection_["members"]
     short = create_forecaster("ensemble", models="auto", pool=("naive", "theta"), horizon=6).fit(df.tail(9))
     assert "too little" in short.selection_["reason"] and list(short.members_) == ["theta"]
+
+
+def test_backtest_hands_earlier_fits_to_the_combinations_that_would_repeat_them(csv_path, monkeypatch):
+    from zoo.datasets.timeseries import read_csv
+    from zoo.forecasting import create_forecaster
+    from zoo.forecasting.backtesting import backtest
+    from zoo.forecasting.deep import DeepForecaster
+
+    df = read_csv(csv_path)
+    tiny = {"epochs": 1, "model_kwargs": {"units": 8, "num_blocks": 1, "layers_per_block": 1}}
+    models = {
+        "nbeats": create_forecaster("nbeats", horizon=6, **tiny),
+        "theta": create_forecaster("theta"),
+        "nbeats_ensemble": create_forecaster("nbeats_ensemble", horizon=6, input_multiples=(2, 3), **tiny),
+        "ensemble": create_forecaster("ensemble", models="auto", pool=("theta", "nbeats"), horizon=6,
+                                      model_kwargs={"nbeats": tiny}),
+    }
+    fits = []
+    real = DeepForecaster._fit
+
+    def counting(self, data):
+        fits.append((self.input_multiple, len(data)))
+        return real(self, data)
+
+    monkeypatch.setattr(DeepForecaster, "_fit", counting)
+    run = backtest(models, df, horizon=6)
+    # nbeats once on the window's training data (42 points); nbeats_ensemble trains only its 2-horizon
+    # member; the auto ensemble (a pool of two: it keeps both) fits nbeats on its validation split
+    # (36 points) only, and takes the window's nbeats and theta.
+    assert fits == [(3, 42), (2, 42), (3, 36)]
+    assert run.scores["owa"].notna().all()
+    times = run.scores.set_index("model")["fit_time_s"]
+    assert times["nbeats_ensemble"] >= times["nbeats"]  # the reused fit's time is counted in the combination's
+    # Outside a backtest nothing is shared: the same ensemble trains both members, the same forecasts.
+    fits.clear()
+    alone = models["nbeats_ensemble"].clone().fit(run.windows[0][0])
+    assert fits == [(2, 42), (3, 42)]
+    expected = run.forecasts[run.forecasts["model"] == "nbeats_ensemble"]
+    np.testing.assert_allclose(alone.predict(6)["yhat"].to_numpy(), expected["yhat"].to_numpy(), rtol=1e-5)

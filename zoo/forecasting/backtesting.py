@@ -6,7 +6,10 @@ points before. At every cutoff each forecaster is refitted on a fresh copy, fore
 :func:`zoo.forecasting.metrics.evaluate`; OWA compares with Naive2
 (:func:`zoo.forecasting.seasonality.naive2_forecast`) fitted on the same data. A forecaster that
 :meth:`~zoo.forecasting.base.Forecaster.combines` others (the ensemble) reuses their fits when
-they come before it in ``models``; its time is then the sum of theirs.
+they come before it in ``models``; its time is then the sum of theirs. One that fits its own
+members (``Ensemble(models="auto")``, ``nbeats_ensemble``) is offered the window's earlier fits
+(:mod:`zoo.forecasting.reuse`): a member identical to one of them is not trained again, and its time
+is counted in the combination's.
 
 This module knows forecasters only by their interface (``clone``, ``fit``, ``predict``,
 ``combines``), so :mod:`zoo.forecasting.base` can build on it.
@@ -29,6 +32,7 @@ import pandas as pd
 
 from zoo.datasets.timeseries import infer_freq, season_length_for, validate
 from zoo.errors import ZooValueError, check_int
+from zoo.forecasting import reuse
 from zoo.forecasting.metrics import evaluate
 from zoo.forecasting.progress import series_progress
 from zoo.forecasting.seasonality import naive2_forecast
@@ -189,10 +193,12 @@ def backtest(models, df: pd.DataFrame, horizon: int, windows: int = 1, step: int
                 fc = model.predict(horizon)
                 predict_time = sum(times[m][1] for m in members) + time.perf_counter() - start
             else:
-                with series_progress(f"[window {w}] {key}") if verbose else contextlib.nullcontext():
+                with series_progress(f"[window {w}] {key}") if verbose else contextlib.nullcontext(), \
+                        reuse.offering(fitted.values(), train):
                     start = time.perf_counter()
                     model = proto.clone().fit(train)
-                    fit_time = time.perf_counter() - start
+                    # A combination that took over fits made earlier in this window: count them as its own.
+                    fit_time = time.perf_counter() - start + getattr(model, "reused_fit_time_", 0.0)
                     start = time.perf_counter()
                     fc = model.predict(horizon, _future_exog(model, test))
                     predict_time = time.perf_counter() - start

@@ -256,7 +256,8 @@ class LookbackEnsemble(Forecaster):
     0.739 where the single 3-horizon N-BEATS scores 0.849; it costs one training per lookback.
 
     Args:
-        input_multiples: the lookbacks, in horizons; one network each (seeds ``seed``, ``seed + 1``, ...).
+        input_multiples: the lookbacks, in horizons; one network each. The 3-horizon one (the plain
+            forecaster's lookback) is seeded with ``seed``, the others with ``seed + 1``, ``seed + 2``, ...
         The others: as :class:`DeepForecaster`, passed to every member.
     """
 
@@ -277,14 +278,24 @@ class LookbackEnsemble(Forecaster):
         if not multiples:
             raise ZooValueError(f"The 'input_multiples' parameter of {type(self).__name__} must be a non-empty list "
                                 f"of lookbacks in horizons, e.g. (2, 3, 4, 5, 7). Got {self.input_multiples!r}.")
-        self.members_ = []
-        for i, multiple in enumerate(multiples):
+        from zoo.forecasting import reuse
+
+        # The member with the plain forecaster's lookback is seeded like it, so that a backtest which also
+        # runs that forecaster (``nbeats``) hands its fit over instead of training it twice; the others
+        # get seed + 1, seed + 2, ...
+        plain = DeepForecaster().input_multiple
+        others = iter(range(1, len(multiples) + 1))
+        self.members_, self.reused_fit_time_ = [], 0.0
+        for multiple in multiples:
             member = DeepForecaster(model=self.model, horizon=self.horizon, input_multiple=multiple, epochs=self.epochs,
                                     batch_size=self.batch_size, learning_rate=self.learning_rate,
                                     max_windows_per_series=self.max_windows_per_series, model_kwargs=self.model_kwargs,
-                                    seed=self.seed + i, level=self.level, season_length=self.season_length,
-                                    verbose=self.verbose)
-            self.members_.append(member.fit(data))
+                                    seed=self.seed if multiple == plain else self.seed + next(others),
+                                    level=self.level, season_length=self.season_length, verbose=self.verbose)
+            fitted = reuse.fit_member(member, data)
+            if reuse.reused(member, fitted):
+                self.reused_fit_time_ += fitted.fit_time_
+            self.members_.append(fitted)
 
     def _predict(self, horizon: int, future: pd.DataFrame) -> dict:
         from zoo.forecasting.ensemble import combine_forecasts

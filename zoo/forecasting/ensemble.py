@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from zoo.errors import ZooValueError, check_choice
+from zoo.forecasting import reuse
 from zoo.forecasting.base import MIN_POINTS, Forecaster
 from zoo.forecasting.registry import create_forecaster, forecaster_class
 
@@ -96,11 +97,16 @@ class Ensemble(Forecaster):
         if self.auto:
             names, self.combine_ = self._select(data)
         self.members_ = self._members(names)
-        self.member_times_ = {}
+        self.member_times_, self.reused_fit_time_ = {}, 0.0
         for name, member in self.members_.items():
             start = time.perf_counter()
-            member.fit(data)
-            self.member_times_[name] = time.perf_counter() - start
+            fitted = reuse.fit_member(member, data)  # a backtest's own fit of this member, when it has one
+            self.members_[name] = fitted
+            if reuse.reused(member, fitted):
+                self.reused_fit_time_ += fitted.fit_time_
+                self.member_times_[name] = fitted.fit_time_
+            else:
+                self.member_times_[name] = time.perf_counter() - start
 
     @classmethod
     def from_fitted(cls, members: dict, combine: str = "median", **kwargs) -> "Ensemble":
