@@ -224,3 +224,57 @@ def import_framework(name: str):
         raise ZooValueError(f"The 'name' parameter must be one of {list(BACKENDS)}. Got {name!r}.")
     return importlib.import_module(name)
 
+
+
+def fused_lstm(sequences, initial_h, initial_c, mask, kernel, recurrent_kernel, bias, *, go_backwards=False,
+               return_sequences=False, training=False):
+    """One Keras LSTM layer's loop in torch's fused kernel (``torch.lstm``), or None where it does not apply.
+
+    Keras' torch backend runs its fused LSTM only on CUDA; on the CPU it steps through time in
+    Python, and with a padding mask (every text model) through its generic RNN loop: Keras-on-torch
+    trained the BiLSTM 2.6x slower than the same network in native PyTorch. Here the CPU gets
+    ``torch.lstm``, packed by sequence length when the mask is right padding. Same weights
+    (Keras' gate order i, f, c, o is torch's), same outputs and states as Keras' loop.
+
+    Returns ``(last_output, outputs, [h, c])`` as ``keras.layers.LSTM.inner_loop`` does, or None
+    (the caller falls back to Keras): another backend, CUDA (Keras' cuDNN path), a trace or
+    ``torch.compile``, a mask with returned sequences, a mask that is not right padding, or a
+    sequence with no unmasked step.
+    """
+    if active_backend() != "torch":
+        return None
+    import torch
+    from keras import ops
+
+    if sequences.device.type != "cpu" or torch.jit.is_tracing() or torch.compiler.is_compiling():
+        return None
+    kernel = ops.convert_to_tensor(kernel)
+    dtype = kernel.dtype
+    inputs = ops.convert_to_tensor(sequences).to(dtype)
+    h0 = ops.convert_to_tensor(initial_h).to(dtype).unsqueeze(0)
+    c0 = ops.convert_to_tensor(initial_c).to(dtype).unsqueeze(0)
+    params = [kernel.T.contiguous(), ops.convert_to_tensor(recurrent_kernel).T.contiguous()]
+    if bias is not None:
+        bias = ops.convert_to_tensor(bias)
+        params += [bias, torch.zeros_like(bias)]
+    if mask is None:
+        if go_backwards:
+            inputs = torch.flip(inputs, [1])
+        outputs, h, c = torch.lstm(inputs, (h0, c0), params, bias is not None, 1, 0.0, training, False, True)
+        last = outputs[:, -1]
+        return last, outputs if return_sequences else last.unsqueeze(1), [h[0], c[0]]
+    if return_sequences:
+        return None
+    mask = ops.convert_to_tensor(mask).bool()
+    lengths = mask.sum(dim=1)
+    steps = torch.arange(mask.shape[1], device=mask.device)
+    if not bool(torch.equal(mask, steps < lengths[:, None])) or bool((lengths == 0).any()):
+        return None
+    if go_backwards:  # Keras reverses the padded sequence and skips the (now leading) padding
+        order = (lengths[:, None] - 1 - steps).clamp(min=0)
+        inputs = torch.gather(inputs, 1, order[:, :, None].expand(-1, -1, inputs.shape[2]))
+    packed = torch.nn.utils.rnn.pack_padded_sequence(inputs, lengths.cpu(), batch_first=True, enforce_sorted=False)
+    hx = (h0[:, packed.sorted_indices], c0[:, packed.sorted_indices])
+    _, h, c = torch.lstm(packed.data, packed.batch_sizes, hx, params, bias is not None, 1, 0.0, training, False)
+    h, c = h[0, packed.unsorted_indices], c[0, packed.unsorted_indices]
+    return h, h.unsqueeze(1), [h, c]

@@ -27,6 +27,7 @@ import keras
 from keras import layers, ops
 
 from zoo.errors import ZooValueError, check_int
+from zoo.models.recurrent import FusedLSTM
 from zoo.models.registry import register_forecaster, register_model
 
 DEFAULT_QUANTILES = (0.025, 0.5, 0.975)
@@ -93,7 +94,7 @@ def _recurrent(cell, input_length, horizon, units, num_layers, dropout, quantile
 @register_model("lstm", task="forecasting", reference="Hochreiter & Schmidhuber (1997)")
 def lstm(input_length=52, horizon=13, units=64, num_layers=1, dropout=0.0, quantiles=DEFAULT_QUANTILES):
     """LSTM over the input window, then a dense multi-horizon quantile head."""
-    return _recurrent(layers.LSTM, input_length, horizon, units, num_layers, dropout, quantiles, "lstm")
+    return _recurrent(FusedLSTM, input_length, horizon, units, num_layers, dropout, quantiles, "lstm")
 
 
 @register_model("gru", task="forecasting", reference="Cho et al. (2014)")
