@@ -101,7 +101,7 @@ def test_versions_lists_the_frameworks():
 
 def _threads_in_fresh_process(**env):
     code = ("from zoo import backend as zb, saved_models; saved_models.load('lenet5_mnist'); "
-            "import keras; print(zb.num_threads() if keras.backend.backend() == 'torch' else -1)")
+            "import keras; print(zb.num_threads() if keras.backend.backend() != 'jax' else -1)")
     base = {k: v for k, v in os.environ.items() if k not in ("OMP_NUM_THREADS", "ZOO_NUM_THREADS")}
     proc = subprocess.run([sys.executable, "-c", code], env={**base, **env}, capture_output=True, text=True, timeout=300)
     return int(proc.stdout.split()[-1])
@@ -123,5 +123,10 @@ def test_thread_defaults_are_half_the_cores_overridable_and_reported(monkeypatch
         assert _threads_in_fresh_process() == half                       # the zoo's default
         assert _threads_in_fresh_process(ZOO_NUM_THREADS="2") == 2       # overridden
         assert _threads_in_fresh_process(OMP_NUM_THREADS="2") == 2       # the user's OpenMP choice is kept
+    if backend == "tensorflow":
+        assert _threads_in_fresh_process() == os.cpu_count()             # TensorFlow's own pools
+        assert _threads_in_fresh_process(ZOO_NUM_THREADS="1") == 1       # overridden
     assert main(["info"]) == 0
-    assert "intra-op threads:" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "intra-op threads:" in out
+    assert {"jax": "XLA_FLAGS:", "tensorflow": "inter-op threads:", "torch": "intra-op threads: "}[backend] in out

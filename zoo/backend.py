@@ -134,10 +134,13 @@ def default_threads() -> int:
 
 
 def apply_thread_defaults() -> dict:
-    """Set the active backend's intra-op threads to :func:`default_threads` once per process.
+    """Set the active backend's threads once per process; returns what was applied, for ``zoo info``.
 
-    torch only (``torch.set_num_threads``); left alone when ``OMP_NUM_THREADS`` is set and
-    ``ZOO_NUM_THREADS`` is not (the user chose). Returns what was applied, for ``zoo info``.
+    torch: intra-op threads = :func:`default_threads` (left alone when ``OMP_NUM_THREADS`` is set
+    and ``ZOO_NUM_THREADS`` is not: the user chose). tensorflow: its own default (a pool per core,
+    which does not spin-wait) unless ``ZOO_NUM_THREADS`` is set, then that many intra-op threads;
+    inter-op threads are reported. jax: XLA sizes its pool when the backend starts, before the zoo
+    runs; ``XLA_FLAGS`` (e.g. ``--xla_cpu_multi_thread_eigen=false``) is reported.
     """
     if _threads_applied:
         return dict(_threads_applied)
@@ -152,6 +155,20 @@ def apply_thread_defaults() -> dict:
                            source=f"zoo default (${THREADS_ENV} or half the cores)")
         else:
             applied.update(threads=torch.get_num_threads(), source="OMP_NUM_THREADS")
+    elif backend == "tensorflow":
+        import tensorflow as tf
+
+        threading = tf.config.threading
+        if THREADS_ENV in os.environ:
+            try:
+                threading.set_intra_op_parallelism_threads(default_threads())
+                applied["source"] = f"${THREADS_ENV}"
+            except RuntimeError:  # TensorFlow's runtime had started: its pools are fixed for this process
+                applied["source"] = f"TensorFlow had started before ${THREADS_ENV} could apply"
+        applied.update(threads=threading.get_intra_op_parallelism_threads() or None,
+                       inter_op_threads=threading.get_inter_op_parallelism_threads() or None)
+    else:
+        applied.update(source="XLA's pool, sized at start-up: XLA_FLAGS sets it", xla_flags=os.environ.get("XLA_FLAGS", ""))
     _threads_applied.update(applied)
     return applied
 
@@ -163,6 +180,10 @@ def num_threads() -> int:
         import torch
 
         return torch.get_num_threads()
+    if backend == "tensorflow":
+        import tensorflow as tf
+
+        return tf.config.threading.get_intra_op_parallelism_threads() or os.cpu_count() or 1
     return os.cpu_count() or 1
 
 

@@ -93,10 +93,13 @@ def cmd_info(args) -> int:
         print(f"{name}: {version or 'not installed'}")
     print(f"devices: {', '.join(zoo_backend.devices())}")
     threads = zoo_backend.apply_thread_defaults()
-    if threads["threads"] is not None:
-        print(f"intra-op threads: {threads['threads']} ({threads['source']})")
-    else:
-        print(f"intra-op threads: {threads['backend']}'s default (the zoo sets torch's only; ${zoo_backend.THREADS_ENV})")
+    default = f"{threads['backend']}'s default, one per core"
+    hint = f"; ${zoo_backend.THREADS_ENV} sets it" if threads["source"] == "backend default" else ""
+    print(f"intra-op threads: {threads['threads'] or default} ({threads['source']}{hint})")
+    if "inter_op_threads" in threads:
+        print(f"inter-op threads: {threads['inter_op_threads'] or default}")
+    if "xla_flags" in threads:
+        print(f"XLA_FLAGS: {threads['xla_flags'] or '(unset: XLA picks its CPU threads)'}")
     print(f"data root: {root.describe()}")
     return 0
 
