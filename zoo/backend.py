@@ -247,18 +247,24 @@ def import_framework(name: str):
 
 
 
-def fused_lstm(sequences, initial_h, initial_c, mask, kernel, recurrent_kernel, bias, *, go_backwards=False,
-               return_sequences=False, training=False):
-    """One Keras LSTM layer's loop in torch's fused kernel (``torch.lstm``), or None where it does not apply.
 
-    Keras' torch backend runs its fused LSTM only on CUDA; on the CPU it steps through time in
+def fused_rnn(cell, sequences, initial_state, mask, kernel, recurrent_kernel, bias, *, go_backwards=False,
+              return_sequences=False, training=False):
+    """One Keras LSTM or GRU layer's loop in torch's fused kernel, or None where it does not apply.
+
+    Keras' torch backend runs its fused kernels only on CUDA; on the CPU it steps through time in
     Python, and with a padding mask (every text model) through its generic RNN loop: Keras-on-torch
     trained the BiLSTM 2.6x slower than the same network in native PyTorch. Here the CPU gets
-    ``torch.lstm``, packed by sequence length when the mask is right padding. Same weights
-    (Keras' gate order i, f, c, o is torch's), same outputs and states as Keras' loop.
+    ``torch.lstm`` / ``torch.gru``, packed by sequence length when the mask is right padding. Same
+    weights, outputs and states as Keras' loop: the LSTM's gate order (i, f, c, o) is torch's; the
+    GRU's (z, r, h) is reordered to torch's (r, z, n), and torch's GRU is Keras' ``reset_after=True``.
 
-    Returns ``(last_output, outputs, [h, c])`` as ``keras.layers.LSTM.inner_loop`` does, or None
-    (the caller falls back to Keras): another backend, CUDA (Keras' cuDNN path), a trace or
+    Args:
+        cell: ``"lstm"`` (``initial_state`` is ``[h, c]``) or ``"gru"`` (``[h]``, ``bias`` of shape
+            ``(2, 3 * units)``: input and recurrent biases).
+
+    Returns ``(last_output, outputs, states)`` as the layers' ``inner_loop`` does, or None (the
+    caller falls back to Keras): another backend, CUDA (Keras' cuDNN path), a trace or
     ``torch.compile``, a mask with returned sequences, a mask that is not right padding, or a
     sequence with no unmasked step.
     """
@@ -269,21 +275,27 @@ def fused_lstm(sequences, initial_h, initial_c, mask, kernel, recurrent_kernel, 
 
     if sequences.device.type != "cpu" or torch.jit.is_tracing() or torch.compiler.is_compiling():
         return None
-    kernel = ops.convert_to_tensor(kernel)
+    kernel, recurrent_kernel = ops.convert_to_tensor(kernel), ops.convert_to_tensor(recurrent_kernel)
     dtype = kernel.dtype
     inputs = ops.convert_to_tensor(sequences).to(dtype)
-    h0 = ops.convert_to_tensor(initial_h).to(dtype).unsqueeze(0)
-    c0 = ops.convert_to_tensor(initial_c).to(dtype).unsqueeze(0)
-    params = [kernel.T.contiguous(), ops.convert_to_tensor(recurrent_kernel).T.contiguous()]
-    if bias is not None:
-        bias = ops.convert_to_tensor(bias)
-        params += [bias, torch.zeros_like(bias)]
+    hx = [ops.convert_to_tensor(state).to(dtype).unsqueeze(0) for state in initial_state]
+    bias = None if bias is None else ops.convert_to_tensor(bias)
+    if cell == "gru":  # Keras' columns z | r | h -> torch's r | z | n
+        units = recurrent_kernel.shape[0]
+        order = torch.cat([torch.arange(units, 2 * units), torch.arange(units), torch.arange(2 * units, 3 * units)])
+        kernel, recurrent_kernel = kernel[:, order], recurrent_kernel[:, order]
+        biases = [] if bias is None else [bias[0, order], bias[1, order]]
+    else:
+        biases = [] if bias is None else [bias, torch.zeros_like(bias)]
+    params = [kernel.T.contiguous(), recurrent_kernel.T.contiguous(), *biases]
+    run = torch.lstm if cell == "lstm" else torch.gru
+    state_of = (lambda out: out[1:]) if cell == "lstm" else (lambda out: out[1:2])
     if mask is None:
         if go_backwards:
             inputs = torch.flip(inputs, [1])
-        outputs, h, c = torch.lstm(inputs, (h0, c0), params, bias is not None, 1, 0.0, training, False, True)
-        last = outputs[:, -1]
-        return last, outputs if return_sequences else last.unsqueeze(1), [h[0], c[0]]
+        out = run(inputs, tuple(hx) if cell == "lstm" else hx[0], params, bool(biases), 1, 0.0, training, False, True)
+        outputs, last = out[0], out[0][:, -1]
+        return last, outputs if return_sequences else last.unsqueeze(1), [s[0] for s in state_of(out)]
     if return_sequences:
         return None
     mask = ops.convert_to_tensor(mask).bool()
@@ -295,7 +307,8 @@ def fused_lstm(sequences, initial_h, initial_c, mask, kernel, recurrent_kernel, 
         order = (lengths[:, None] - 1 - steps).clamp(min=0)
         inputs = torch.gather(inputs, 1, order[:, :, None].expand(-1, -1, inputs.shape[2]))
     packed = torch.nn.utils.rnn.pack_padded_sequence(inputs, lengths.cpu(), batch_first=True, enforce_sorted=False)
-    hx = (h0[:, packed.sorted_indices], c0[:, packed.sorted_indices])
-    _, h, c = torch.lstm(packed.data, packed.batch_sizes, hx, params, bias is not None, 1, 0.0, training, False)
-    h, c = h[0, packed.unsorted_indices], c[0, packed.unsorted_indices]
-    return h, h.unsqueeze(1), [h, c]
+    hx = [state[:, packed.sorted_indices] for state in hx]
+    out = run(packed.data, packed.batch_sizes, tuple(hx) if cell == "lstm" else hx[0], params, bool(biases), 1, 0.0,
+              training, False)
+    states = [state[0, packed.unsorted_indices] for state in state_of(out)]
+    return states[0], states[0].unsqueeze(1), states

@@ -27,7 +27,7 @@ import keras
 from keras import layers, ops
 
 from zoo.errors import ZooValueError, check_int
-from zoo.models.recurrent import FusedLSTM
+from zoo.models.recurrent import FusedGRU, FusedLSTM
 from zoo.models.registry import register_forecaster, register_model
 
 DEFAULT_QUANTILES = (0.025, 0.5, 0.975)
@@ -100,7 +100,7 @@ def lstm(input_length=52, horizon=13, units=64, num_layers=1, dropout=0.0, quant
 @register_model("gru", task="forecasting", reference="Cho et al. (2014)")
 def gru(input_length=52, horizon=13, units=64, num_layers=1, dropout=0.0, quantiles=DEFAULT_QUANTILES):
     """GRU over the input window, then a dense multi-horizon quantile head."""
-    return _recurrent(layers.GRU, input_length, horizon, units, num_layers, dropout, quantiles, "gru")
+    return _recurrent(FusedGRU, input_length, horizon, units, num_layers, dropout, quantiles, "gru")
 
 
 @register_model("transformer", task="forecasting", reference="Vaswani et al. (2017)")

@@ -16,10 +16,10 @@ import keras
 from keras import layers, ops
 
 from zoo.errors import ZooValueError, check_int, missing_extra
-from zoo.models.recurrent import FusedLSTM
+from zoo.models.recurrent import FusedGRU, FusedLSTM
 from zoo.models.registry import register_model
 
-RNN_CELLS = {"simple_rnn": layers.SimpleRNN, "lstm": FusedLSTM, "gru": layers.GRU}
+RNN_CELLS = {"simple_rnn": layers.SimpleRNN, "lstm": FusedLSTM, "gru": FusedGRU}
 
 
 def _check_sizes(owner, vocab_size, sequence_length, num_classes):
