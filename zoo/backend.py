@@ -246,8 +246,6 @@ def import_framework(name: str):
     return importlib.import_module(name)
 
 
-
-
 def fused_rnn(cell, sequences, initial_state, mask, kernel, recurrent_kernel, bias, *, go_backwards=False,
               return_sequences=False, training=False):
     """One Keras LSTM or GRU layer's loop in torch's fused kernel, or None where it does not apply.
