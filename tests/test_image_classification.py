@@ -151,7 +151,7 @@ def test_train_checks_arguments():
     with pytest.raises(ValueError, match="'epochs'"):
         ic.train(model="lenet5", dataset=ds, epochs=0)
     with pytest.raises(ValueError, match="'schedule'"):
-        ic.train(model="lenet5", dataset=ds, schedule="step")
+        ic.train(model="lenet5", dataset=ds, schedule="exponential")
     with pytest.raises(ValueError, match="'optimizer'"):
         ic.train(model="lenet5", dataset=ds, optimizer="lbfgs")
     with pytest.raises(ValueError, match="'dataset'"):
@@ -165,6 +165,14 @@ def test_onecycle_schedule_warms_up_then_decays():
     lrs = [float(keras.ops.convert_to_numpy(sched(s))) for s in (0, 15, 30, 60, 99)]
     assert lrs[0] == pytest.approx(0.004, rel=1e-3) and lrs[2] == pytest.approx(0.1, rel=1e-3)
     assert lrs[0] < lrs[1] < lrs[2] > lrs[3] > lrs[4]
+
+
+def test_step_schedule_divides_by_ten_at_half_and_three_quarters():
+    import keras
+
+    sched = ic.make_schedule("step", 0.1, 64000)
+    lrs = [float(keras.ops.convert_to_numpy(sched(s))) for s in (0, 31999, 32001, 47999, 48001, 63999)]
+    assert lrs == pytest.approx([0.1, 0.1, 0.01, 0.01, 0.001, 0.001], rel=1e-5)
 
 
 # --------------------------------------------------------------------------- fine_tune

@@ -149,6 +149,7 @@ def apply_thread_defaults() -> dict:
     if backend == "torch":
         import torch
 
+        applied["conv_patch"] = patch_torch_conv()
         if THREADS_ENV in os.environ or "OMP_NUM_THREADS" not in os.environ:
             torch.set_num_threads(default_threads())
             applied.update(threads=torch.get_num_threads(),
@@ -171,6 +172,56 @@ def apply_thread_defaults() -> dict:
         applied.update(source="XLA's pool, sized at start-up: XLA_FLAGS sets it", xla_flags=os.environ.get("XLA_FLAGS", ""))
     _threads_applied.update(applied)
     return applied
+
+
+def patch_torch_conv() -> bool:
+    """Under torch, let Keras' channels-last 2-D/3-D convolutions and poolings read their input in place.
+
+    Keras 3.15's torch ``conv`` copies every channels-last input twice: to a contiguous NCHW tensor
+    and straight back to channels-last memory (keras-team/keras#23279, fixed upstream by #23199;
+    30% of ResNet-20's CPU inference time here); ``max_pool``/``average_pool`` copy it once. A
+    permuted view of an NHWC tensor already is an NCHW tensor in channels-last memory, which torch's
+    CPU kernels take as it is, so the view is handed to Keras' own function as channels-first and
+    the result is permuted back: same kernels, same padding, same values, no copies. Applied once per
+    process; returns whether the patch is active (False on other backends, on a Keras whose ``conv``
+    no longer makes the copies, and with ``ZOO_NO_CONV_PATCH=1``: Keras' own path).
+    """
+    if active_backend() != "torch" or os.environ.get("ZOO_NO_CONV_PATCH") == "1":
+        return False
+    import inspect
+
+    from keras.src.backend.torch import nn as torch_nn
+
+    if getattr(torch_nn.conv, "_zoo_patched", False):
+        return True
+    if "channels_last_memory_format" in inspect.signature(torch_nn._transpose_spatial_inputs).parameters:
+        return False  # a Keras with the upstream fix
+    for name in ("conv", "max_pool", "average_pool"):
+        setattr(torch_nn, name, _read_channels_last_in_place(getattr(torch_nn, name), torch_nn.convert_to_tensor))
+    return True
+
+
+def _read_channels_last_in_place(keras_fn, convert_to_tensor):
+    """``keras_fn`` (a Keras torch op with ``inputs`` and ``data_format``) on an NCHW view of NHWC input."""
+    import functools
+    import inspect
+
+    from keras.src.backend.config import standardize_data_format
+
+    signature = inspect.signature(keras_fn)
+
+    @functools.wraps(keras_fn)
+    def in_place(*args, **kwargs):
+        bound = signature.bind(*args, **kwargs)
+        inputs = convert_to_tensor(bound.arguments["inputs"])
+        if standardize_data_format(bound.arguments.get("data_format")) != "channels_last" or inputs.ndim not in (4, 5):
+            return keras_fn(*args, **kwargs)
+        last = inputs.ndim - 1  # positive axes: an exported graph (ONNX) rejects negative ones in a Transpose
+        bound.arguments.update(inputs=inputs.permute(0, last, *range(1, last)), data_format="channels_first")
+        return keras_fn(*bound.args, **bound.kwargs).permute(0, *range(2, last + 1), 1)
+
+    in_place._zoo_patched = True
+    return in_place
 
 
 def num_threads() -> int:

@@ -58,7 +58,7 @@ def train(model="lenet5", dataset="mnist", epochs=10, batch_size=128, augment=Fa
         weight_decay: decoupled weight decay (AdamW / SGD).
         augment: False, True, or a list of names (flip, crop, cutout, translate, rotate, zoom,
             contrast, brightness), each optionally ``name:factor``.
-        schedule: ``"cosine"``, ``"onecycle"`` or ``"constant"`` (see ``zoo.tasks.optim.make_schedule``).
+        schedule: ``"cosine"``, ``"onecycle"``, ``"step"`` or ``"constant"`` (see ``zoo.tasks.optim.make_schedule``).
         validation_split: stratified fraction of training images held out for validation.
         normalize: standardise per channel with the training set's mean/std (inside the model).
         limit: train on at most this many images (quick runs and tests).

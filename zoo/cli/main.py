@@ -100,6 +100,8 @@ def cmd_info(args) -> int:
         print(f"inter-op threads: {threads['inter_op_threads'] or default}")
     if "xla_flags" in threads:
         print(f"XLA_FLAGS: {threads['xla_flags'] or '(unset: XLA picks its CPU threads)'}")
+    if threads.get("conv_patch"):
+        print("convolutions: channels-last input read in place (zoo.backend.patch_torch_conv, keras#23279)")
     print(f"data root: {root.describe()}")
     return 0
 

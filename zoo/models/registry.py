@@ -167,8 +167,11 @@ def create_model(name: str, /, task: str | None = None, **kwargs):
     if "." in str(name):
         raise ZooKeyError(f"create_model builds untrained architectures; {name!r} names trained weights. Load them "
                        f"with zoo.saved_models.load({name!r}).")
+    from zoo.backend import patch_torch_conv
+
     entry = get_model_entry(name, task)
     check_kwargs(entry.builder, kwargs, f"Model {entry.qualified_name!r}")
+    patch_torch_conv()  # under torch, convolutions without Keras 3.15's two input copies
     return entry.builder(**kwargs)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoo.errors import check_choice
 
-SCHEDULES = ("cosine", "onecycle", "constant")
+SCHEDULES = ("cosine", "onecycle", "step", "constant")
 OPTIMIZERS = ("adam", "adamw", "sgd")
 
 
@@ -14,6 +14,8 @@ def make_schedule(schedule, learning_rate, steps, warmup_fraction=0.05):
     ``cosine``: a short linear warm-up (``warmup_fraction``), then cosine decay to 0.
     ``onecycle``: from ``learning_rate / 25`` up to ``learning_rate`` over the first 30% of the
     steps, then cosine down to ``learning_rate / 1e4`` (Smith & Topin 2019's shape).
+    ``step``: ``learning_rate``, divided by 10 after 50% and again after 75% of the steps (He et al.
+    2016's CIFAR-10 schedule: 0.1, 0.01 at 32k, 0.001 at 48k of 64k iterations).
     ``constant``: ``learning_rate`` throughout.
     """
     import keras
@@ -21,6 +23,10 @@ def make_schedule(schedule, learning_rate, steps, warmup_fraction=0.05):
     check_choice(schedule, SCHEDULES, "schedule", "make_schedule")
     if schedule == "constant":
         return learning_rate
+    if schedule == "step":
+        boundaries = [max(1, int(steps * 0.5)), max(2, int(steps * 0.75))]
+        return keras.optimizers.schedules.PiecewiseConstantDecay(
+            boundaries, [learning_rate, learning_rate / 10, learning_rate / 100])
     if schedule == "cosine":
         warmup = max(1, int(steps * warmup_fraction))
         return keras.optimizers.schedules.CosineDecay(
