@@ -292,9 +292,8 @@ class LookbackEnsemble(Forecaster):
                                     max_windows_per_series=self.max_windows_per_series, model_kwargs=self.model_kwargs,
                                     seed=self.seed if multiple == plain else self.seed + next(others),
                                     level=self.level, season_length=self.season_length, verbose=self.verbose)
-            fitted = reuse.fit_member(member, data)
-            if reuse.reused(member, fitted):
-                self.reused_fit_time_ += fitted.fit_time_
+            fitted, reused_seconds = reuse.fit_member(member, data)
+            self.reused_fit_time_ += reused_seconds
             self.members_.append(fitted)
 
     def _predict(self, horizon: int, future: pd.DataFrame) -> dict:

@@ -100,13 +100,10 @@ class Ensemble(Forecaster):
         self.member_times_, self.reused_fit_time_ = {}, 0.0
         for name, member in self.members_.items():
             start = time.perf_counter()
-            fitted = reuse.fit_member(member, data)  # a backtest's own fit of this member, when it has one
-            self.members_[name] = fitted
-            if reuse.reused(member, fitted):
-                self.reused_fit_time_ += fitted.fit_time_
-                self.member_times_[name] = fitted.fit_time_
-            else:
-                self.member_times_[name] = time.perf_counter() - start
+            # a backtest's own fit of this member, when it has one
+            self.members_[name], reused_seconds = reuse.fit_member(member, data)
+            self.reused_fit_time_ += reused_seconds
+            self.member_times_[name] = reused_seconds or time.perf_counter() - start
 
     @classmethod
     def from_fitted(cls, members: dict, combine: str = "median", **kwargs) -> "Ensemble":

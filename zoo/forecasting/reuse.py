@@ -43,20 +43,16 @@ def _same(a, b) -> bool:
         return False
 
 
-def fit_member(member, data: pd.DataFrame):
-    """``member`` fitted on ``data``: an identical fit on the same data from the offered pool, else ``member.fit(data)``.
+def fit_member(member, data: pd.DataFrame) -> tuple:
+    """``(fitted, reused_seconds)``: an identical fit on the same data from the offered pool (and the
+    seconds it took when it was made, for the combination's ``fit_time_s``), else ``(member.fit(data), 0.0)``.
 
-    A reused fit is the pool's object itself (shared, never refitted); ``reused`` tells which.
+    A reused fit is the pool's object itself (shared, never refitted).
     """
     pool = _POOL.get()
     if pool is not None:
         key, fitted = pool
         matches = [f for f in fitted if _same(f, member)]
         if matches and data_key(data) == key:
-            return matches[0]
-    return member.fit(data)
-
-
-def reused(member, fitted_member) -> bool:
-    """True when :func:`fit_member` returned an earlier fit rather than fitting ``member``."""
-    return fitted_member is not member
+            return matches[0], float(matches[0].fit_time_)
+    return member.fit(data), 0.0
