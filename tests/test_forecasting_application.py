@@ -257,6 +257,33 @@ def test_arima_searches_seasonal_orders_when_the_data_has_a_period(csv_path):
     assert off["m"] == 1
 
 
+def test_css_fit_reaches_the_least_squares_minimum_of_a_seasonal_arma(rng):
+    """The analytic gradient leads BFGS to the conditional-sum-of-squares minimum: a simulated
+    (1,0,1)(1,0,1)[4] ARMA's parameters come back, and no small step lowers the sum of squares."""
+    from scipy.signal import lfilter
+
+    from zoo.forecasting.arima import _polys, css_fit
+
+    true = np.array([0.5, 0.3, 0.4, 0.2])  # phi, theta, Phi, Theta
+    ar, ma = _polys(true, 1, 1, 1, 1, 4)
+    u = lfilter(ma, ar, rng.normal(size=20000))[200:]
+    params, sigma2, n_eff = css_fit(u, 1, 1, 1, 1, 4)
+    np.testing.assert_allclose(params, true, atol=0.05)
+    assert sigma2 == pytest.approx(1.0, rel=0.06) and n_eff == len(u) - 5
+
+    def ss(x):
+        a, m = _polys(x, 1, 1, 1, 1, 4)
+        e = lfilter(a, m, u)[5:]
+        return float(e @ e)
+
+    best = ss(params)
+    for i in range(4):
+        for step in (-1e-3, 1e-3):
+            moved = params.copy()
+            moved[i] += step
+            assert ss(moved) >= best * (1 - 1e-9)
+
+
 def test_theta_interval_matches_statsmodels_without_its_sarimax_refit():
     from statsmodels.tsa.forecasting.theta import ThetaModel
 

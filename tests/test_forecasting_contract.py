@@ -70,7 +70,7 @@ def test_one_registry_creates_every_forecaster():
     # A deep name is still the Keras network for create_model, and its trainer for create_forecaster.
     assert isinstance(create_model("lstm", task="forecasting", input_length=8, horizon=2), keras.Model)
     deep = create_forecaster("lstm")
-    assert isinstance(deep, DeepForecaster) and deep.model == "lstm" and deep.epochs == 6
+    assert isinstance(deep, DeepForecaster) and deep.model == "lstm" and deep.epochs == 3
     assert get_model_entry("forecasting/lstm").forecaster[0] == "zoo.forecasting.deep:DeepForecaster"
 
 

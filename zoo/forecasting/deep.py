@@ -264,7 +264,7 @@ class LookbackEnsemble(Forecaster):
     name = "lookback_ensemble"
     is_global = True
 
-    def __init__(self, model="nbeats", input_multiples=(2, 3, 4, 5, 7), horizon=None, epochs=10, batch_size=256,
+    def __init__(self, model="nbeats", input_multiples=(2, 3, 4, 5, 7), horizon=None, epochs=6, batch_size=256,
                  learning_rate=1e-3, max_windows_per_series=200, model_kwargs=None, seed=0, level=95.0,
                  season_length=None, verbose=0):
         super().__init__(level=level, season_length=season_length)
