@@ -32,6 +32,26 @@ def test_builder_shapes_params_and_save_load(name, tmp_path):
     run_model_test(model, x, y, loss=PinballLoss(), tmp_path=tmp_path, expected_output_shape=(16, 4, 3))
 
 
+def test_nbeats_block_is_the_dense_stack_it_replaces(rng):
+    """Its residual and forecast are those of Dense(relu) x2, then the backcast and forecast heads."""
+    import keras
+
+    from zoo.models.forecasters import NBeatsBlock
+
+    block = NBeatsBlock(8, 2, 6, name="block")
+    x = rng.normal(size=(5, 4)).astype("float32")
+    block(x)
+    block.set_weights([rng.normal(size=w.shape).astype("float32") for w in block.get_weights()])
+    names = [w.path.split("/")[-1] for w in block.weights]
+    w = dict(zip(names, block.get_weights()))
+    h = x
+    for i in range(2):
+        h = np.maximum(h @ w[f"fc{i}_kernel"] + w[f"fc{i}_bias"], 0)
+    residual, forecast = (keras.ops.convert_to_numpy(t) for t in block(x))
+    np.testing.assert_allclose(forecast, h @ w["forecast_kernel"] + w["forecast_bias"], rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(residual, x - (h @ w["backcast_kernel"] + w["backcast_bias"]), rtol=1e-4, atol=1e-4)
+
+
 def test_nbeats_loss_goes_down():
     from zoo.models import create_model
     from zoo.models.forecasters import PinballLoss
