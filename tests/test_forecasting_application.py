@@ -284,6 +284,50 @@ def test_css_fit_reaches_the_least_squares_minimum_of_a_seasonal_arma(rng):
             assert ss(moved) >= best * (1 - 1e-9)
 
 
+def _sarimax_forecast(model, state, y, horizon):
+    res = model._sarimax(y, None, state).filter(model._params(state))
+    X = model._regressors(len(y), horizon, state["d"], state["D"], state["include_mean"], None)
+    frame = res.get_forecast(horizon, exog=X).summary_frame(alpha=model.alpha_)
+    return frame["mean"].to_numpy(), frame["mean_ci_lower"].to_numpy(), frame["mean_ci_upper"].to_numpy()
+
+
+ARIMA_CASES = {  # (p, q, P, Q), d, D, m, ARMA coefficients, length, settled at the default tolerance
+    "long (1,1,1)": ((1, 1, 0, 0), 1, 0, 1, [0.5, -0.6], 400, True),
+    "short (0,1,1), MA near 1": ((0, 1, 0, 0), 1, 0, 1, [-0.95], 25, False),
+    "seasonal (0,1,1)(0,1,1)[12], long": ((0, 1, 0, 1), 1, 1, 12, [-0.4, -0.85], 420, True),
+    "seasonal (0,1,1)(0,1,1)[12], shorter": ((0, 1, 0, 1), 1, 1, 12, [-0.4, -0.85], 240, False),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ARIMA_CASES))
+def test_arima_forecasts_are_statsmodels_kalman_forecasts(case, rng):
+    """Box-Jenkins recursion + psi weights where the CSS residuals have settled, SARIMAX's Kalman filter
+    where they have not (a short series with an MA root near 1): SARIMAX's numbers either way."""
+    from scipy.signal import lfilter
+
+    from zoo.forecasting.arima import AutoARIMA, _polys, residuals_settled
+
+    order, d, D, m, arma, n, settled = ARIMA_CASES[case]
+    ar, ma = _polys(np.array(arma), *order, m)
+    for _ in range(d):
+        ar = np.convolve(ar, [1.0, -1.0])
+    for _ in range(D):
+        ar = np.convolve(ar, np.r_[1.0, np.zeros(m - 1), -1.0])
+    y = 100 + lfilter(ma, ar, rng.normal(size=n + 100))[100:]
+    model = AutoARIMA(season_length=m).fit(pd.DataFrame({"unique_id": "s", "y": y,
+                                                         "ds": pd.date_range("2000-01-01", periods=n, freq="MS")}))
+    state = {"order": order, "d": d, "D": D, "m": m, "include_mean": False, "beta": np.zeros(0),
+             "arma": np.array(arma), "sigma2": 1.0}
+    assert residuals_settled(state, n) is settled
+    ours = model._predict_one(state, y, 24, None)
+    exact = _sarimax_forecast(model, state, y, 24)
+    step = np.mean(np.abs(np.diff(y)))
+    np.testing.assert_allclose(ours[0], exact[0], atol=0.03 * step)
+    np.testing.assert_allclose(ours[2] - ours[1], exact[2] - exact[1], rtol=1e-4)
+    if case.startswith("long") or not settled:
+        np.testing.assert_allclose(ours, exact, rtol=1e-6)
+
+
 def test_theta_interval_matches_statsmodels_without_its_sarimax_refit():
     from statsmodels.tsa.forecasting.theta import ThetaModel
 

@@ -12,8 +12,10 @@ The search follows R's ``auto.arima``:
    and what keeps 359 weekly series inside a minute. Non-stationary or non-invertible fits are
    rejected. ``method="css-ml"`` refines the chosen model by exact maximum likelihood.
 4. A constant (``d + D = 0``) or drift (``d + D = 1``) enters as a regression with ARIMA errors,
-   like R's ``Arima``; forecasts and prediction intervals come from statsmodels' ``SARIMAX``
-   Kalman filter run with the estimated parameters.
+   like R's ``Arima``. Forecasts and prediction intervals come from the Box-Jenkins recursion and
+   psi weights on the CSS residuals (:func:`arima_forecast`). These equal the exact Kalman
+   forecasts of statsmodels' ``SARIMAX`` once the residuals' zero start has died out
+   (:func:`residuals_settled`), and are 50-1000x faster. Until then SARIMAX runs.
 
 Example:
     >>> from zoo.forecasting.arima import AutoARIMA
@@ -174,6 +176,66 @@ def css_fit(u: np.ndarray, p: int, q: int, P: int = 0, Q: int = 0, m: int = 1):
     return params, float(np.dot(e, e) / n_eff), n_eff
 
 
+def residuals_settled(state: dict, n: int, tolerance: float = 0.01) -> bool:
+    """Whether the CSS residuals at the end of ``n`` points no longer depend on their zero start.
+
+    A start-up error in the residuals decays like rho^t, where rho is the largest inverse root
+    of ma(B). Once rho^(n - d - Dm) is below ``tolerance``, the conditional forecast is the exact
+    (Kalman) one up to that fraction of the early residuals. Measured against SARIMAX at 0.01:
+    on M4 Weekly (39 of 45 sampled series settled) and on its series cut to 40 points, the means
+    differed by at most 0.001 of the series' mean absolute step. On hourly series with a seasonal
+    MA (m = 24, 700 points; half of them settled) they differed by at most 0.015. Interval widths
+    differed by under 0.01%. At 0.05 every hourly series settled, but the means differed by up to
+    0.11 of a step. A pure AR model depends only on its last values, so it is always settled.
+    """
+    p, q, P, Q = state["order"]
+    if q + Q == 0:
+        return True
+    _, ma = _polys(np.asarray(state["arma"], dtype="float64"), p, q, P, Q, state["m"])
+    coefs = np.trim_zeros(ma, "b")
+    rho = float(np.max(1.0 / np.abs(np.roots(coefs[::-1])))) if len(coefs) > 1 else 0.0
+    steps = n - state["d"] - state["D"] * state["m"]
+    return bool(rho < 1.0 and steps * np.log(max(rho, 1e-300)) < np.log(tolerance))
+
+
+def arima_forecast(x: np.ndarray, state: dict, horizon: int) -> tuple[np.ndarray, np.ndarray]:
+    """Box-Jenkins forecasts of a (seasonal) ARIMA and their error variances.
+
+    ``x`` is the series (its regression part removed); ``state`` holds the fitted orders, the ARMA
+    coefficients and ``sigma2``. The model is written as
+    ar(B) (1 - B)^d (1 - B^m)^D x = ma(B) e.
+    The residuals e are those of the CSS fit, i.e. conditional on zero pre-sample values. The
+    forecast runs that recursion with future residuals set to zero. The variance at step h is
+    sigma2 * (psi_0^2 + ... + psi_{h-1}^2), where the psi weights are ma(B) / (ar(B) (1 - B)^d (1 - B^m)^D).
+    statsmodels' SARIMAX gives the same forecasts from an exact Kalman filter, but it builds an
+    m-dimensional state space per series: about 1 s per series for hourly data (m = 24) here,
+    against a millisecond for this.
+    """
+    p, q, P, Q = state["order"]
+    d, D, m = state["d"], state["D"], state["m"]
+    ar, ma = _polys(np.asarray(state["arma"], dtype="float64"), p, q, P, Q, m)
+    full = ar
+    for _ in range(d):
+        full = np.convolve(full, [1.0, -1.0])
+    for _ in range(D):
+        full = np.convolve(full, np.r_[1.0, np.zeros(m - 1), -1.0])
+    start = d + D * m
+    e = np.zeros(len(x) + horizon)
+    e[start:len(x)] = lfilter(ar, ma, _difference(x, d, D, m))
+    values = np.r_[x, np.zeros(horizon)]
+    a, b = full[1:], ma[1:]
+    for t in range(len(x), len(x) + horizon):
+        past = values[max(0, t - len(a)):t][::-1]
+        shocks = e[max(0, t - len(b)):t][::-1]
+        values[t] = -np.dot(a[:len(past)], past) + np.dot(b[:len(shocks)], shocks)
+    psi = np.zeros(horizon)
+    psi[0] = 1.0
+    for j in range(1, horizon):
+        k = min(j, len(a))
+        psi[j] = (ma[j] if j < len(ma) else 0.0) - np.dot(a[:k], psi[j - 1::-1][:k])
+    return values[len(x):], state["sigma2"] * np.cumsum(psi ** 2)
+
+
 class AutoARIMA(LocalForecaster):
     """Automatic (S)ARIMA per series, as R's ``forecast::auto.arima``.
 
@@ -319,8 +381,21 @@ class AutoARIMA(LocalForecaster):
         if state.get("fallback"):
             mean = np.full(horizon, y[-1])
             return mean, mean, mean
-        model = self._sarimax(y, exog, state)
-        res = model.filter(self._params(state))
+        if not residuals_settled(state, len(y)):
+            return self._kalman_forecast(state, y, horizon, exog_future, exog)
+        X = self._regressors(0, len(y), state["d"], state["D"], state["include_mean"], exog)
+        X_future = self._regressors(len(y), horizon, state["d"], state["D"], state["include_mean"], exog_future)
+        errors = np.asarray(y, dtype="float64") - (0.0 if X is None else X @ state["beta"])
+        mean, variance = arima_forecast(errors, state, horizon)
+        if X_future is not None:
+            mean = mean + X_future @ state["beta"]
+        from scipy import stats
+
+        half = stats.norm.ppf(1 - self.alpha_ / 2) * np.sqrt(variance)
+        return mean, mean - half, mean + half
+
+    def _kalman_forecast(self, state, y, horizon, exog_future, exog=None):
+        res = self._sarimax(y, exog, state).filter(self._params(state))
         X_future = self._regressors(len(y), horizon, state["d"], state["D"], state["include_mean"], exog_future)
         frame = res.get_forecast(horizon, exog=X_future).summary_frame(alpha=self.alpha_)
         return frame["mean"].to_numpy(), frame["mean_ci_lower"].to_numpy(), frame["mean_ci_upper"].to_numpy()
