@@ -284,13 +284,6 @@ def test_css_fit_reaches_the_least_squares_minimum_of_a_seasonal_arma(rng):
             assert ss(moved) >= best * (1 - 1e-9)
 
 
-def _sarimax_forecast(model, state, y, horizon):
-    res = model._sarimax(y, None, state).filter(model._params(state))
-    X = model._regressors(len(y), horizon, state["d"], state["D"], state["include_mean"], None)
-    frame = res.get_forecast(horizon, exog=X).summary_frame(alpha=model.alpha_)
-    return frame["mean"].to_numpy(), frame["mean_ci_lower"].to_numpy(), frame["mean_ci_upper"].to_numpy()
-
-
 ARIMA_CASES = {  # (p, q, P, Q), d, D, m, ARMA coefficients, length, settled at the default tolerance
     "long (1,1,1)": ((1, 1, 0, 0), 1, 0, 1, [0.5, -0.6], 400, True),
     "short (0,1,1), MA near 1": ((0, 1, 0, 0), 1, 0, 1, [-0.95], 25, False),
@@ -320,7 +313,7 @@ def test_arima_forecasts_are_statsmodels_kalman_forecasts(case, rng):
              "arma": np.array(arma), "sigma2": 1.0}
     assert residuals_settled(state, n) is settled
     ours = model._predict_one(state, y, 24, None)
-    exact = _sarimax_forecast(model, state, y, 24)
+    exact = model._kalman_forecast(state, y, 24, None)
     step = np.mean(np.abs(np.diff(y)))
     np.testing.assert_allclose(ours[0], exact[0], atol=0.03 * step)
     np.testing.assert_allclose(ours[2] - ours[1], exact[2] - exact[1], rtol=1e-4)

@@ -86,6 +86,13 @@ def _difference(x: np.ndarray, d: int, D: int, m: int) -> np.ndarray:
     return x
 
 
+def _seasonal_poly(coefs: np.ndarray, m: int, sign: float) -> np.ndarray:
+    """1 + sign * (c_1 B^m + c_2 B^2m + ...), ascending powers of B."""
+    poly = np.zeros(len(coefs) * m + 1)
+    poly[0], poly[m::m] = 1.0, sign * coefs
+    return poly
+
+
 def _polys(params, p, q, P, Q, m):
     ar = np.empty(p + 1)
     ar[0], ar[1:] = 1.0, -params[:p]
@@ -93,13 +100,9 @@ def _polys(params, p, q, P, Q, m):
     ma[0], ma[1:] = 1.0, params[p:p + q]
     sphi, stheta = params[p + q:p + q + P], params[p + q + P:p + q + P + Q]
     if P:
-        sar = np.zeros(P * m + 1)
-        sar[0], sar[m::m] = 1.0, -sphi
-        ar = np.polymul(ar[::-1], sar[::-1])[::-1]  # polynomials in B, ascending powers
+        ar = np.convolve(ar, _seasonal_poly(sphi, m, -1.0))  # polynomials in B, ascending powers
     if Q:
-        sma = np.zeros(Q * m + 1)
-        sma[0], sma[m::m] = 1.0, stheta
-        ma = np.polymul(ma[::-1], sma[::-1])[::-1]
+        ma = np.convolve(ma, _seasonal_poly(stheta, m, 1.0))
     return ar, ma
 
 
@@ -116,13 +119,6 @@ def _lagged(x: np.ndarray, lag: int) -> np.ndarray:
     if lag < len(x):
         out[lag:] = x[:len(x) - lag]
     return out
-
-
-def _seasonal_poly(coefs: np.ndarray, m: int, sign: float) -> np.ndarray:
-    """1 + sign * (c_1 B^m + c_2 B^2m + ...), ascending powers of B."""
-    poly = np.zeros(len(coefs) * m + 1)
-    poly[0], poly[m::m] = 1.0, sign * coefs
-    return poly
 
 
 def css_fit(u: np.ndarray, p: int, q: int, P: int = 0, Q: int = 0, m: int = 1):
@@ -219,7 +215,7 @@ def arima_forecast(x: np.ndarray, state: dict, horizon: int) -> tuple[np.ndarray
     for _ in range(d):
         full = np.convolve(full, [1.0, -1.0])
     for _ in range(D):
-        full = np.convolve(full, np.r_[1.0, np.zeros(m - 1), -1.0])
+        full = np.convolve(full, _seasonal_poly(np.ones(1), m, -1.0))  # 1 - B^m
     start = d + D * m
     e = np.zeros(len(x) + horizon)
     e[start:len(x)] = lfilter(ar, ma, _difference(x, d, D, m))
