@@ -341,18 +341,18 @@ def test_theta_interval_matches_statsmodels_without_its_sarimax_refit():
 def test_auto_ensemble_chooses_members_on_validation_only(csv_path, monkeypatch):
     from zoo.datasets.timeseries import read_csv
     from zoo.forecasting import create_forecaster
-    from zoo.forecasting.metrics import evaluate
+    from zoo.forecasting.ensemble import WindowScore
 
     df = read_csv(csv_path)
     model = create_forecaster("ensemble", models="auto", pool=("naive", "seasonal_naive", "theta"), horizon=6)
     seen = []
-    real = evaluate
+    real = WindowScore.__init__
 
-    def spy(fc, actual, *args, **kwargs):  # every score the selection computes
-        seen.append(actual["ds"].max())
-        return real(fc, actual, *args, **kwargs)
+    def spy(self, history, actuals, *args, **kwargs):  # the window every score of the selection is on
+        seen.append(actuals["ds"].max())
+        return real(self, history, actuals, *args, **kwargs)
 
-    monkeypatch.setattr("zoo.forecasting.metrics.evaluate", spy)
+    monkeypatch.setattr(WindowScore, "__init__", spy)
     fc = model.fit(df).predict(6)
     chosen = model.selection_
     assert 2 <= len(chosen["members"]) <= 3 and chosen["combine"] in ("median", "mean")
@@ -369,6 +369,47 @@ def test_auto_ensemble_chooses_members_on_validation_only(csv_path, monkeypatch)
     assert "skipped" in picky.selection_["candidates"]["arima"] and "arima" not in picky.selection_["members"]
     short = create_forecaster("ensemble", models="auto", pool=("naive", "theta"), horizon=6).fit(df.tail(9))
     assert "too little" in short.selection_["reason"] and list(short.members_) == ["theta"]
+
+
+def test_window_score_is_evaluates_owa_on_aligned_vectors():
+    from zoo.datasets.timeseries import split_last
+    from zoo.forecasting.ensemble import WindowScore
+    from zoo.forecasting.metrics import evaluate
+    from zoo.forecasting.seasonality import naive2_forecast
+
+    rng = np.random.default_rng(0)
+    frames = [pd.DataFrame({"unique_id": uid, "ds": pd.date_range("2000-01-02", periods=40, freq="W"),
+                            "y": y}) for uid, y in (("a", 50 + np.cumsum(rng.normal(0, 2, 40))),
+                                                    ("b", np.full(40, 7.0)),  # constant: MASE undefined, left out
+                                                    ("c", 20 + rng.normal(0, 1, 40)))]
+    train, val = split_last(pd.concat(frames, ignore_index=True), 5)
+    naive2 = naive2_forecast(train, val, 1, 95.0)
+    score = WindowScore(train, val, naive2, 1)
+    fc = val[["unique_id", "ds"]].assign(yhat=val["y"] + rng.normal(0, 3, len(val)))
+    fc = fc.assign(yhat_lower=fc["yhat"] - 1, yhat_upper=fc["yhat"] + 1).iloc[::-1]  # row order does not matter
+    assert score(score.aligned(fc)) == pytest.approx(evaluate(fc, val, train, 1, 95.0, naive2)[1]["owa"], rel=1e-12)
+    assert score(score.aligned(fc.iloc[1:])) == float("inf")   # a forecast with a gap is never chosen
+
+
+def test_backtest_fits_arima_and_sarima_once_they_are_one_model(csv_path, monkeypatch):
+    from zoo.datasets.timeseries import read_csv
+    from zoo.forecasting import create_forecaster
+    from zoo.forecasting.arima import AutoARIMA
+    from zoo.forecasting.backtesting import backtest
+
+    df = read_csv(csv_path)
+    fits = []
+    real = AutoARIMA._fit
+    monkeypatch.setattr(AutoARIMA, "_fit", lambda self, data: (fits.append(self.seasonal), real(self, data))[1])
+    models = {"arima": create_forecaster("arima", n_jobs=1), "sarima": create_forecaster("sarima", n_jobs=2),
+              "plain": create_forecaster("arima", seasonal=False)}
+    run = backtest(models, df, horizon=6)
+    assert fits == ["auto", False]  # sarima (seasonal=True, other n_jobs) took arima's fit; seasonal=False did not
+    scores = run.scores.set_index("model")
+    # sarima's time is the fit it took over (the model's own fit_time_), not the instant of taking it
+    assert scores.loc["sarima", "fit_time_s"] == pytest.approx(scores.loc["arima", "fit_time_s"], rel=0.5)
+    by = {m: g["yhat"].to_numpy() for m, g in run.forecasts.groupby("model")}
+    np.testing.assert_array_equal(by["sarima"], by["arima"])
 
 
 def test_backtest_hands_earlier_fits_to_the_combinations_that_would_repeat_them(csv_path, monkeypatch):

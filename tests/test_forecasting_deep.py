@@ -110,6 +110,17 @@ def test_backtest_never_shows_the_future_to_the_model():
     assert (second["y"] == 1e6).all()
 
 
+def test_training_feeds_whole_batches_only():
+    import keras
+
+    model = _tiny().fit(_frame())  # 2 series x 49 windows, batches of 32: 96 windows, 3 steps an epoch
+    assert model.n_windows_ == 96
+    assert int(keras.ops.convert_to_numpy(model.network_.optimizer.iterations)) == 2 * 3
+    few = create_forecaster("nbeats", horizon=4, input_length=8, epochs=1, batch_size=128,
+                            model_kwargs={"units": 8, "num_blocks": 1, "layers_per_block": 1}).fit(_frame())
+    assert few.n_windows_ == 98  # fewer windows than one batch: all of them, as one batch
+
+
 def test_deep_forecaster_save_load_gives_identical_forecasts(tmp_path):
     model = _tiny().fit(_frame())
     before = model.predict(4)

@@ -68,6 +68,7 @@ def test_kill_9_mid_training_then_the_same_command_completes_the_run(tmp_path):
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
     assert f"RUN {run_dir} True" in done.stdout
+    assert "Skipping variable loading" not in done.stdout + done.stderr  # the optimizer's state came back too
     assert [p.name for p in (out / "image_classification").iterdir()] == [run_dir.name]
     assert json.loads((run_dir / "status.json").read_text())["state"] == "complete"
     assert pd.read_csv(run_dir / "history.csv")["epoch"].tolist() == list(range(1, epochs + 1))

@@ -78,11 +78,13 @@ def _keras_callback(run: "Run", phase: str, store: CheckpointStore):
             if latest is None:
                 return
             epoch, folder, _ = latest
-            self.model.load_weights(folder / "model.weights.h5")
             optimizer = self.model.optimizer
+            if optimizer is not None and not optimizer.built:
+                # built first, so that load_weights finds the saved optimizer's variables a home (else Keras
+                # warns that it skips them)
+                optimizer.build(self.model.trainable_variables)
+            self.model.load_weights(folder / "model.weights.h5")
             if optimizer is not None and (folder / "optimizer.npz").exists():
-                if not optimizer.built:
-                    optimizer.build(self.model.trainable_variables)
                 saved = np.load(folder / "optimizer.npz")
                 for i, variable in enumerate(optimizer.variables):
                     variable.assign(saved[f"v{i}"])

@@ -259,6 +259,12 @@ class AutoARIMA(LocalForecaster):
         self.max_models = max_models
         self.method = method
 
+    def fit_key(self) -> tuple:
+        _, params = super().fit_key()
+        if isinstance(params["seasonal"], str) and params["seasonal"] == "auto":
+            params["seasonal"] = True  # "auto" searches seasonal orders exactly as True does (``sarima``)
+        return AutoARIMA, params
+
     def _fit(self, data):
         check_choice(self.method, ("css", "css-ml"), "method", type(self).__name__)
         if not (isinstance(self.seasonal, (bool, np.bool_)) or self.seasonal == "auto"):

@@ -196,9 +196,10 @@ def backtest(models, df: pd.DataFrame, horizon: int, windows: int = 1, step: int
                 with series_progress(f"[window {w}] {key}") if verbose else contextlib.nullcontext(), \
                         reuse.offering(fitted.values(), train):
                     start = time.perf_counter()
-                    model = proto.clone().fit(train)
-                    # A combination that took over fits made earlier in this window: count them as its own.
-                    fit_time = time.perf_counter() - start + getattr(model, "reused_fit_time_", 0.0)
+                    # The same fit made earlier in this window (``arima`` and ``sarima`` are one model)
+                    # is taken over with its time, and so are a combination's members.
+                    model, reused_seconds = reuse.fit_member(proto.clone(), train)
+                    fit_time = (reused_seconds or time.perf_counter() - start) + getattr(model, "reused_fit_time_", 0.0)
                     start = time.perf_counter()
                     fc = model.predict(horizon, _future_exog(model, test))
                     predict_time = time.perf_counter() - start

@@ -80,6 +80,12 @@ class Forecaster:
     def get_params(self) -> dict:
         return {n: getattr(self, n) for n in self._param_names() if hasattr(self, n)}
 
+    def fit_key(self) -> tuple:
+        """``(class, parameters)`` that decide what ``fit`` learns: two forecasters with equal keys fit
+        the same model to the same data, so a backtest fits it once (:mod:`zoo.forecasting.reuse`).
+        Parallelism and verbosity are left out; a subclass maps spellings of one model to one key."""
+        return type(self), {k: v for k, v in self.get_params().items() if k not in ("n_jobs", "verbose")}
+
     def clone(self) -> "Forecaster":
         """A fresh, unfitted copy with the same parameters."""
         return type(self)(**self.get_params())

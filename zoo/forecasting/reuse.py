@@ -1,10 +1,11 @@
 """Fits a backtest window already holds, offered to the forecasters that combine others.
 
 A combining forecaster (``Ensemble(models="auto")``, ``nbeats_ensemble``) fits members that the
-same backtest window may already have fitted as models of their own (``nbeats``, ``ets``):
-:func:`fit_member` hands back that fit instead of repeating it when the type, the parameters and
-the training data are all the same, so a leaderboard pays for each fit once. Outside
-:func:`offering` (a plain ``fit``) every member is fitted as usual.
+same backtest window may already have fitted as models of their own (``nbeats``, ``ets``), and two
+names may be one model (``arima`` and ``sarima``): :func:`fit_member` hands back that fit instead of
+repeating it when the :meth:`~zoo.forecasting.base.Forecaster.fit_key` (class and parameters) and
+the training data are the same, so a leaderboard pays for each fit once. Outside :func:`offering` (a plain
+``fit``) every model is fitted as usual.
 
 Example:
     >>> with offering([fitted_nbeats, fitted_ets], train):
@@ -38,7 +39,8 @@ def offering(fitted, data: pd.DataFrame):
 
 def _same(a, b) -> bool:
     try:
-        return type(a) is type(b) and bool(a.get_params() == b.get_params())
+        (cls_a, params_a), (cls_b, params_b) = a.fit_key(), b.fit_key()
+        return cls_a is cls_b and bool(params_a == params_b)
     except (TypeError, ValueError):  # parameters that do not compare (arrays): never reuse
         return False
 
