@@ -27,6 +27,7 @@ import keras
 from keras import layers, ops
 
 from zoo.errors import ZooValueError, check_int
+from zoo.models.attention import ExplicitAttention
 from zoo.models.recurrent import FusedGRU, FusedLSTM
 from zoo.models.registry import register_forecaster, register_model
 
@@ -118,7 +119,7 @@ def transformer(input_length=52, horizon=13, d_model=32, num_heads=4, num_layers
     x = layers.Dense(d_model, name="embed")(x)
     x = SinusoidalPositionEncoding(name="positions")(x)
     for i in range(num_layers):
-        attn = layers.MultiHeadAttention(num_heads, d_model // num_heads, dropout=dropout, name=f"attention_{i}")(x, x)
+        attn = ExplicitAttention(num_heads, d_model // num_heads, dropout=dropout, name=f"attention_{i}")(x, x)
         x = layers.LayerNormalization(epsilon=1e-6, name=f"norm_a{i}")(x + attn)
         ff = layers.Dense(ff_dim, activation="relu", name=f"ff_in_{i}")(x)
         ff = layers.Dense(d_model, name=f"ff_out_{i}")(ff)
