@@ -67,3 +67,24 @@ def test_evaluate_rejects_forecasts_that_miss_test_timestamps():
     fc = test.drop(columns="y").iloc[:1].assign(yhat=4.0)
     with pytest.raises(ValueError, match="same horizon"):
         M.evaluate(fc, test, hist)
+
+
+def test_grouped_metrics_equal_each_series_scored_alone():
+    rng = np.random.default_rng(0)
+    sizes, scales = [3, 5, 4], [2.0, float("nan"), 0.5]  # NaN scale: a constant history, MASE/MSIS undefined
+    y = rng.normal(10, 3, sum(sizes))
+    y[0] = 0.0                                              # MAPE +inf for that series, as M.mape says
+    f = y + rng.normal(0, 1, len(y))
+    lo, hi = f - 1.0, f + 1.0
+    groups = np.repeat(np.arange(3), sizes)
+    columns = M.grouped_metrics(y, f, groups, scales, lo, hi, level=90.0)
+    assert list(columns) == list(M.POINT_METRICS + M.INTERVAL_METRICS)
+    for k, scale in enumerate(scales):
+        rows = groups == k
+        insample = [0.0, scale] if np.isfinite(scale) else [1.0, 1.0]  # lag-1 scale = ``scale``, or undefined
+        alone = M.series_metrics(y[rows], f[rows], insample, 1, lo[rows], hi[rows], level=90.0)
+        assert alone["mase"] == pytest.approx(M.mase(y[rows], f[rows], insample, 1), nan_ok=True)
+        for name, value in alone.items():
+            assert columns[name][k] == pytest.approx(value, rel=1e-12, nan_ok=True), name
+    with pytest.raises(ValueError, match="groups must give the series of every row"):
+        M.grouped_metrics(y, f, groups[:-1], scales)

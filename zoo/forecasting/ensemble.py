@@ -216,14 +216,12 @@ class WindowScore:
     """
 
     def __init__(self, history: pd.DataFrame, actuals: pd.DataFrame, naive2: pd.DataFrame, season_length: int):
-        from zoo.forecasting.metrics import seasonal_scale
+        from zoo.forecasting.metrics import series_scales
 
         self.keys = actuals[["unique_id", "ds"]].reset_index(drop=True)
-        self.codes, uniques = pd.factorize(self.keys["unique_id"])
-        self.counts = np.bincount(self.codes)
+        self.groups, ids = pd.factorize(self.keys["unique_id"])
         self.y = actuals["y"].to_numpy("float64")
-        insample = {uid: g["y"].to_numpy() for uid, g in history.groupby("unique_id", sort=False)}
-        self.scale = np.array([seasonal_scale(insample[uid], season_length) for uid in uniques])
+        self.scale = series_scales(history, ids, season_length)
         self.naive2 = self._means(self.aligned(naive2))
 
     def aligned(self, forecasts: pd.DataFrame) -> np.ndarray:
@@ -232,14 +230,12 @@ class WindowScore:
         return merged["yhat"].to_numpy("float64")
 
     def _means(self, yhat: np.ndarray) -> tuple[float, float]:
-        err = np.abs(self.y - yhat)
-        den = np.abs(self.y) + np.abs(yhat)
-        ratio = np.divide(err, den, out=np.zeros_like(err), where=den > 0)  # 0/0 counts 0, as metrics.smape
-        smape = 200.0 * np.bincount(self.codes, ratio) / self.counts
-        with np.errstate(divide="ignore", invalid="ignore"):
-            mase = np.bincount(self.codes, err) / self.counts / self.scale
-        mase = mase[np.isfinite(mase)]  # undefined where a history is constant: left out, as evaluate does
-        return float(np.mean(smape)), float(np.mean(mase)) if len(mase) else float("nan")
+        """Mean sMAPE and MASE over the series, as ``metrics.evaluate`` averages them (undefined MASE left out)."""
+        from zoo.forecasting.metrics import grouped_metrics
+
+        columns = grouped_metrics(self.y, yhat, self.groups, self.scale)
+        mase = columns["mase"][np.isfinite(columns["mase"])]
+        return float(np.mean(columns["smape"])), float(np.mean(mase)) if len(mase) else float("nan")
 
     def __call__(self, yhat: np.ndarray) -> float:
         from zoo.forecasting.metrics import owa
