@@ -52,6 +52,31 @@ def test_nbeats_block_is_the_dense_stack_it_replaces(rng):
     np.testing.assert_allclose(residual, x - (h @ w["backcast_kernel"] + w["backcast_bias"]), rtol=1e-4, atol=1e-4)
 
 
+def test_nbeats_stack_is_its_blocks_called_one_by_one(rng, tmp_path):
+    """The stack runs its blocks' ``call`` itself (one Keras layer call per network): same values as
+    the blocks called as layers, the residual of each feeding the next and the forecasts summed."""
+    import keras
+
+    from zoo.models.forecasters import NBeatsStack
+
+    stack = NBeatsStack(8, num_blocks=3, layers_per_block=2, forecast_size=6, name="stack")
+    x = rng.normal(size=(5, 4)).astype("float32")
+    stack(x)
+    stack.set_weights([rng.normal(size=w.shape).astype("float32") * 0.3 for w in stack.get_weights()])
+    assert [w.path for w in stack.weights][:2] == ["stack/block0/fc0_kernel", "stack/block0/fc0_bias"]
+    assert not stack.blocks[-1].backcast  # the last residual would feed nothing
+    residual, expected = x, 0.0
+    for block in stack.blocks:
+        residual, forecast = block(residual)
+        expected = expected + keras.ops.convert_to_numpy(forecast)
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(stack(x)), expected, rtol=1e-5, atol=1e-5)
+    inputs = keras.Input((4,))
+    model = keras.Model(inputs, stack(inputs))
+    model.save(tmp_path / "stack.keras")
+    loaded = keras.saving.load_model(tmp_path / "stack.keras")
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(loaded(x)), keras.ops.convert_to_numpy(model(x)))
+
+
 def test_nbeats_loss_goes_down():
     from zoo.models import create_model
     from zoo.models.forecasters import PinballLoss
