@@ -258,7 +258,7 @@ def test_arima_searches_seasonal_orders_when_the_data_has_a_period(csv_path):
 
 
 def test_css_fit_reaches_the_least_squares_minimum_of_a_seasonal_arma(rng):
-    """The analytic gradient leads BFGS to the conditional-sum-of-squares minimum: a simulated
+    """The analytic gradient leads L-BFGS to the conditional-sum-of-squares minimum: a simulated
     (1,0,1)(1,0,1)[4] ARMA's parameters come back, and no small step lowers the sum of squares."""
     from scipy.signal import lfilter
 

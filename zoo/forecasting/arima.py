@@ -124,11 +124,14 @@ def _lagged(x: np.ndarray, lag: int) -> np.ndarray:
 def css_fit(u: np.ndarray, p: int, q: int, P: int = 0, Q: int = 0, m: int = 1):
     """CSS estimate of a zero-mean (seasonal) ARMA on ``u``: ``(params, sigma2, n_eff)`` or None.
 
-    BFGS on log(sum of squared residuals) with its exact gradient: with ar(B) = phi(B) Phi(B^m),
+    L-BFGS on log(sum of squared residuals) with its exact gradient: with ar(B) = phi(B) Phi(B^m),
     ma(B) = theta(B) Theta(B^m) and ma(B) e = ar(B) u, the derivatives are filtered series,
     de/dphi_i = -B^i Phi(B^m) u / ma(B) and de/dtheta_i = -B^i Theta(B^m) e / ma(B) (and alike
     for the seasonal ones): four ``lfilter`` calls per gradient instead of one per parameter
-    (half the time of finite differences, the same minimum).
+    (half the time of finite differences, the same minimum). L-BFGS rather than BFGS: on 892
+    fits of differenced M4 Weekly series (orders up to (3, 2)) it reached the same minimum in 97%
+    of them (18 higher, 9 lower, 9 flipping the invertibility check) in 23% less time; the whole
+    arima backtest took 9.3 -> 6.5 s, validation OWA 0.925 -> 0.915.
     """
     k = p + q + P + Q
     ncond = p + P * m
@@ -164,7 +167,7 @@ def css_fit(u: np.ndarray, p: int, q: int, P: int = 0, Q: int = 0, m: int = 1):
             return 1e10, np.zeros(k)
         return np.log(ss / n_eff), grad
 
-    res = minimize(objective, np.zeros(k), jac=True, method="BFGS", options={"maxiter": 200, "gtol": 1e-6})
+    res = minimize(objective, np.zeros(k), jac=True, method="L-BFGS-B", options={"maxiter": 200, "gtol": 1e-6})
     params = res.x
     ar, ma = _polys(params, p, q, P, Q, m)
     if not (_roots_ok(ar) and _roots_ok(ma)):
