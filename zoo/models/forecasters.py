@@ -197,9 +197,10 @@ class NBeatsStack(layers.Layer):
     The blocks are sublayers (their weights are ``blocks/block0/fc0_kernel``, ...), but the stack
     runs their ``call`` itself: Keras runs every layer call through ``Layer.__call__`` (eagerly, in
     Python, under torch), and one call per network instead of eight (four blocks, three ``Add``)
-    brought N-BEATS inference under torch from 1.37-1.61x to 1.17-1.19x the time of a native
-    PyTorch forward pass (batch 256, one thread, three alternating runs). The values are those of
-    the blocks called one by one (``tests/test_forecasting_deep.py``).
+    brought N-BEATS inference under torch, relative to a native PyTorch forward pass (batch 256,
+    one thread), from 1.37-1.61x to 1.17-1.19x for direct model calls and from 1.48-1.57x to
+    1.29-1.46x through ``predict`` (``benchmarks/native_torch.py``). The values are those of the
+    blocks called one by one (``tests/test_forecasting_deep.py``).
     """
 
     def __init__(self, units, num_blocks=4, layers_per_block=4, forecast_size=1, **kwargs):
