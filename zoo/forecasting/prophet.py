@@ -1,5 +1,9 @@
 """Prophet (Taylor & Letham 2018), one model per series, quiet unless ``verbose=True``.
 
+Prophet's default model is fitted for all series at once by :mod:`zoo.forecasting.prophet_batch`
+(its exact MAP, no Stan process per series); other settings (extra regressors, logistic growth,
+multiplicative seasonality, holidays, ...) run Prophet itself, one cmdstan fit per series.
+
 Example:
     >>> from zoo.forecasting.prophet import ProphetForecaster
     >>> ProphetForecaster().fit(df).predict(30)
@@ -10,7 +14,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from zoo.errors import ZooValueError
+from zoo.forecasting import prophet_batch
 from zoo.forecasting.base import LocalForecaster, quiet_libraries
+
+ENGINES = ("auto", "batch", "stan")
 
 
 def _prophet():
@@ -30,6 +38,10 @@ class ProphetForecaster(LocalForecaster):
         uncertainty_samples: simulation draws for the intervals (Prophet's default is 1000;
             fewer is faster across many series).
         prophet_kwargs: passed to ``prophet.Prophet`` (e.g. ``{"seasonality_mode": "multiplicative"}``).
+        engine: ``"batch"`` fits Prophet's default model (linear trend, additive seasonalities, no
+            extra regressors) for all series at once by its exact MAP (``zoo.forecasting.prophet_batch``);
+            ``"stan"`` runs ``prophet.Prophet.fit`` per series (one cmdstan process each);
+            ``"auto"`` (default) takes ``"batch"`` whenever the settings allow it.
     """
 
     name = "prophet"
@@ -38,10 +50,52 @@ class ProphetForecaster(LocalForecaster):
     parallel_predict = True
 
     def __init__(self, uncertainty_samples=200, prophet_kwargs=None, level=95.0, season_length=None, n_jobs=1,
-                 verbose=False):
+                 verbose=False, engine="auto"):
         super().__init__(level=level, season_length=season_length, n_jobs=n_jobs, verbose=verbose)
         self.uncertainty_samples = uncertainty_samples
         self.prophet_kwargs = prophet_kwargs
+        self.engine = engine
+
+    def _engine(self) -> str:
+        if self.engine not in ENGINES:
+            raise ZooValueError(f"'engine' must be one of {', '.join(ENGINES)}, not {self.engine!r}.")
+        if self.engine == "stan":
+            return "stan"
+        reason = prophet_batch.unsupported(self.prophet_kwargs, bool(self.exog_columns_))
+        if reason is None:
+            return "batch"
+        if self.engine == "batch":
+            raise ZooValueError(f"engine='batch' fits Prophet's default model only, and this one has {reason}: "
+                                "pass engine='stan' (or 'auto') to run Prophet itself.")
+        return "stan"
+
+    def _fit(self, data):
+        self.engine_ = self._engine()
+        if self.engine_ == "stan":
+            return super()._fit(data)
+        # Prophet checks its settings (and is there: the stan engine's clear error when it is not).
+        _prophet()(**(self.prophet_kwargs or {}))
+        self.y_, self.exog_, self.ds_, designs = {}, {}, {}, {}
+        for uid, g in data.groupby("unique_id", sort=False):
+            y, ds = g["y"].to_numpy(dtype="float64"), g["ds"].to_numpy()
+            self.y_[uid], self.exog_[uid], self.ds_[uid] = y, None, ds
+            keep, shift = self._calendar(ds)
+            designs[uid] = (prophet_batch.design(self._dates(ds[keep], shift), y[keep],
+                                                 **(self.prophet_kwargs or {})), shift)
+        params = prophet_batch.fit_map([d for d, _ in designs.values()])
+        self.states_ = {uid: {"design": d, "params": p, "shift": shift}
+                        for (uid, (d, shift)), p in zip(designs.items(), params)}
+
+    def _predict(self, horizon, future):
+        if self.engine_ == "stan":
+            return super()._predict(horizon, future)
+        out = {}
+        for uid, rows in future.groupby("unique_id", sort=False).indices.items():
+            state = self.states_[uid]
+            ds_future = self._dates(future["ds"].to_numpy()[rows], state["shift"])
+            out[uid] = prophet_batch.forecast(state["design"], state["params"], ds_future, level=self.level,
+                                              samples=self.uncertainty_samples)
+        return out
 
     @staticmethod
     def _calendar(ds):
@@ -62,11 +116,13 @@ class ProphetForecaster(LocalForecaster):
             return keep, pd.Timedelta(days=146097 * cycles)
         return keep, pd.DateOffset(years=1700 - first.year)
 
-    def _frame(self, ds, y, exog, shift=None):
+    @staticmethod
+    def _dates(ds, shift=None):
         idx = pd.DatetimeIndex(ds)
-        if shift is not None:
-            idx = idx + shift
-        frame = pd.DataFrame({"ds": idx.as_unit("ns")})
+        return (idx if shift is None else idx + shift).as_unit("ns")
+
+    def _frame(self, ds, y, exog, shift=None):
+        frame = pd.DataFrame({"ds": self._dates(ds, shift)})
         if y is not None:
             frame["y"] = y
         for i, col in enumerate(self.exog_columns_):
