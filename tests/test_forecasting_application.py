@@ -338,6 +338,43 @@ def test_theta_interval_matches_statsmodels_without_its_sarimax_refit():
     np.testing.assert_allclose(fc["yhat_upper"] - fc["yhat"], reference["upper"] - res.forecast(8), rtol=0.03)
 
 
+def test_ets_sets_long_seasons_heuristically_and_scores_every_model_on_the_same_parameter_count():
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+    from statsmodels.tools.eval_measures import aicc
+
+    from zoo.errors import ZooValueError
+    from zoo.forecasting import create_forecaster
+
+    rng = np.random.default_rng(5)
+    t = np.arange(24 * 12)
+    y = 50 + 0.05 * t + 8 * np.sin(2 * np.pi * t / 24) + rng.normal(0, 1.0, len(t))
+    df = pd.DataFrame({"unique_id": "h", "ds": pd.date_range("2020-01-01", periods=len(t), freq="h"), "y": y})
+    model = create_forecaster("ets", models=["ANN", "ANA"], season_length=24).fit(df)
+    assert model.states_["h"]["code"] == "ANA" and model.states_["h"]["initialization"] == "heuristic"
+    fc = model.predict(24)
+    reference = ETSModel(y, error="add", seasonal="add", seasonal_periods=24,
+                         initialization_method="heuristic").fit(disp=False, maxiter=200)
+    np.testing.assert_allclose(fc["yhat"], reference.forecast(24), rtol=1e-6)   # ANA, heuristic states
+    # AICc counts the level and 24 seasonal states, as statsmodels counts them when it estimates them.
+    estimated = ETSModel(y, error="add", seasonal="add", seasonal_periods=24).fit(disp=False, maxiter=200)
+    k = reference.df_model + 25
+    assert k == estimated.df_model == 28 and aicc(reference.llf, reference.nobs_effective, k) > reference.aicc
+
+    # Quarterly data (m = 4) and series too short for the heuristic keep estimated states.
+    quarterly = create_forecaster("ets", models=["ANA"], season_length=4)
+    quarterly.season_length_ = 4
+    assert quarterly._initialization_for("add") == "estimated"
+    short = df.iloc[:14]            # m = 6: two seasons and two points, under the heuristic's 10 + 2 * (m // 2)
+    model = create_forecaster("ets", models=["ANA"], season_length=6).fit(short)
+    assert model.states_["h"]["initialization"] == "estimated"
+    fc = model.predict(4)
+    estimated = ETSModel(short["y"].to_numpy(), error="add", seasonal="add", seasonal_periods=6).fit(
+        disp=False, maxiter=200)
+    np.testing.assert_allclose(fc["yhat"], estimated.forecast(4), rtol=1e-6)
+    with pytest.raises(ZooValueError, match="'initialization' parameter of ETS"):
+        create_forecaster("ets", initialization="fitted")
+
+
 def test_auto_ensemble_chooses_members_on_validation_only(csv_path, monkeypatch):
     from zoo.datasets.timeseries import read_csv
     from zoo.forecasting import create_forecaster
@@ -401,13 +438,19 @@ def test_backtest_fits_arima_and_sarima_once_they_are_one_model(csv_path, monkey
     fits = []
     real = AutoARIMA._fit
     monkeypatch.setattr(AutoARIMA, "_fit", lambda self, data: (fits.append(self.seasonal), real(self, data))[1])
+    predictions = []
+    real_predict = AutoARIMA.predict
+    monkeypatch.setattr(AutoARIMA, "predict", lambda self, *a, **k: (predictions.append(self.seasonal),
+                                                                      real_predict(self, *a, **k))[1])
     models = {"arima": create_forecaster("arima", n_jobs=1), "sarima": create_forecaster("sarima", n_jobs=2),
               "plain": create_forecaster("arima", seasonal=False)}
     run = backtest(models, df, horizon=6)
     assert fits == ["auto", False]  # sarima (seasonal=True, other n_jobs) took arima's fit; seasonal=False did not
+    assert predictions == ["auto", False]  # and arima's forecast of the window
     scores = run.scores.set_index("model")
-    # sarima's time is the fit it took over (the model's own fit_time_), not the instant of taking it
+    # sarima's time is the fit and forecast it took over (the model's own times), not the instant of taking them
     assert scores.loc["sarima", "fit_time_s"] == pytest.approx(scores.loc["arima", "fit_time_s"], rel=0.5)
+    assert scores.loc["sarima", "predict_time_s"] == scores.loc["arima", "predict_time_s"]
     by = {m: g["yhat"].to_numpy() for m, g in run.forecasts.groupby("model")}
     np.testing.assert_array_equal(by["sarima"], by["arima"])
 

@@ -208,8 +208,8 @@ def arima_forecast(x: np.ndarray, state: dict, horizon: int) -> tuple[np.ndarray
     forecast runs that recursion with future residuals set to zero. The variance at step h is
     sigma2 * (psi_0^2 + ... + psi_{h-1}^2), where the psi weights are ma(B) / (ar(B) (1 - B)^d (1 - B^m)^D).
     statsmodels' SARIMAX gives the same forecasts from an exact Kalman filter, but it builds an
-    m-dimensional state space per series: about 1 s per series for hourly data (m = 24) here,
-    against a millisecond for this.
+    m-dimensional state space per series: about 0.65 s per series for hourly data (m = 24, 73
+    states) here, against a millisecond for this.
     """
     p, q, P, Q = state["order"]
     d, D, m = state["d"], state["D"], state["m"]
@@ -401,7 +401,9 @@ class AutoARIMA(LocalForecaster):
         return mean, mean - half, mean + half
 
     def _kalman_forecast(self, state, y, horizon, exog_future, exog=None):
-        res = self._sarimax(y, exog, state).filter(self._params(state))
+        # cov_type="none": the default (OPG) covariance of the fixed parameters re-runs the filter for
+        # numerical scores, 90% of the time of a seasonal filter (m = 24) and unused by a forecast.
+        res = self._sarimax(y, exog, state).filter(self._params(state), cov_type="none")
         X_future = self._regressors(len(y), horizon, state["d"], state["D"], state["include_mean"], exog_future)
         frame = res.get_forecast(horizon, exog=X_future).summary_frame(alpha=self.alpha_)
         return frame["mean"].to_numpy(), frame["mean_ci_lower"].to_numpy(), frame["mean_ci_upper"].to_numpy()

@@ -176,7 +176,7 @@ def backtest(models, df: pd.DataFrame, horizon: int, windows: int = 1, step: int
     rows, forecasts = [], []
     for w, (train, test) in enumerate(splits):
         naive2 = naive2_forecast(train, test, season, 95.0 if level is None else level) if owa else None
-        fitted, times = {}, {}
+        fitted, times, predicted = {}, {}, {}
         for key, proto in models.items():
             if done and (key, w) in done:
                 row, fc = done[(key, w)]
@@ -197,13 +197,16 @@ def backtest(models, df: pd.DataFrame, horizon: int, windows: int = 1, step: int
                         reuse.offering(fitted.values(), train):
                     start = time.perf_counter()
                     # The same fit made earlier in this window (``arima`` and ``sarima`` are one model)
-                    # is taken over with its time, and so are a combination's members.
+                    # is taken over with its time and forecast, and so are a combination's members.
                     model, reused_seconds = reuse.fit_member(proto.clone(), train)
                     fit_time = (reused_seconds or time.perf_counter() - start) + getattr(model, "reused_fit_time_", 0.0)
-                    start = time.perf_counter()
-                    fc = model.predict(horizon, _future_exog(model, test))
-                    predict_time = time.perf_counter() - start
-            fitted[key], times[key] = model, (fit_time, predict_time)
+                    if id(model) in predicted:  # that very fit has forecast this window already: the same forecast
+                        fc, predict_time = predicted[id(model)]
+                    else:
+                        start = time.perf_counter()
+                        fc = model.predict(horizon, _future_exog(model, test))
+                        predict_time = time.perf_counter() - start
+            fitted[key], times[key], predicted[id(model)] = model, (fit_time, predict_time), (fc, predict_time)
             _, scores = evaluate(fc, test, train, season, model.level if level is None else level, naive2)
             row = {"model": key, "window": w, **scores, "fit_time_s": fit_time, "predict_time_s": predict_time,
                    "time_s": fit_time + predict_time}

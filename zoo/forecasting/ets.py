@@ -25,6 +25,13 @@ def _statsmodels():
 
 # (error, trend, damped, seasonal); seasonal configurations are tried only when season_length > 1.
 DEFAULT_ETS_MODELS = ("ANN", "AAdN", "MNN", "MAdN", "ANA", "AAdA", "MNM", "MAdM")
+INITIALIZATIONS = ("auto", "estimated", "heuristic")
+# initialization="auto" sets seasonal models' initial states heuristically above this period. Per series,
+# the four seasonal models took 0.84 s estimated and 0.055 s heuristic at m = 12 (sMAPE 5.565 and
+# 5.593 on 20 synthetic monthly series), 0.28 and 0.052 s at m = 4 (4.814 and 5.056), and 3.5 and
+# 0.11 s at m = 24 (two synthetic hourly series): quarterly data keeps estimated states, monthly and
+# hourly data do not.
+HEURISTIC_ABOVE_PERIOD = 4
 
 
 def _parse(code: str):
@@ -44,14 +51,40 @@ class ETS(LocalForecaster):
         models: ETS codes to choose from, e.g. ``"AAdN"`` = additive errors, additive damped trend,
             no season. Multiplicative ones are skipped for series that are not positive, seasonal
             ones when ``season_length`` is 1 or the series holds fewer than two seasons.
+        initialization: how the initial level, trend and seasonal states are set. ``"estimated"``:
+            by maximum likelihood with the smoothing parameters (R's ``ets``); ``"heuristic"``:
+            from the first seasons by a moving-average decomposition (Hyndman & Athanasopoulos,
+            statsmodels' ``initialization_method="heuristic"``), so only the smoothing parameters
+            are optimised; ``"auto"`` (default): estimated, except for seasonal models with a
+            period above :data:`HEURISTIC_ABOVE_PERIOD`, whose m seasonal states statsmodels
+            optimises with numerical gradients (about 1 s a model for m = 24). AICc counts the
+            initial states as parameters either way, so the models compete on the same terms.
+            A series too short for the heuristic gets estimated states.
     """
 
     name = "ets"
     parallel_predict = True
 
-    def __init__(self, models=DEFAULT_ETS_MODELS, level=95.0, season_length=None, n_jobs=1, verbose=False):
+    def __init__(self, models=DEFAULT_ETS_MODELS, level=95.0, season_length=None, n_jobs=1, verbose=False,
+                 initialization="auto"):
         super().__init__(level=level, season_length=season_length, n_jobs=n_jobs, verbose=verbose)
+        if initialization not in INITIALIZATIONS:
+            raise ZooValueError(f"The 'initialization' parameter of ETS must be one of {INITIALIZATIONS}. "
+                                f"Got {initialization!r}.")
         self.models = models
+        self.initialization = initialization
+
+    def _initialization_for(self, seasonal) -> str:
+        if self.initialization != "auto":
+            return self.initialization
+        return "heuristic" if seasonal and self.season_length_ > HEURISTIC_ABOVE_PERIOD else "estimated"
+
+    def _model(self, y, error, trend, damped, seasonal, initialization):
+        from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+        return ETSModel(y, error=error, trend=trend, damped_trend=damped, seasonal=seasonal,
+                        seasonal_periods=self.season_length_ if seasonal else None,
+                        initialization_method=initialization)
 
     def _candidates(self, y):
         m = self.season_length_
@@ -67,32 +100,41 @@ class ETS(LocalForecaster):
 
     def _fit_one(self, y, exog):
         _statsmodels()
-        from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+        from statsmodels.tools.eval_measures import aicc
 
         best = None
         for code, error, trend, damped, seasonal in self._candidates(y):
+            initialization = self._initialization_for(seasonal)
             try:
-                model = ETSModel(y, error=error, trend=trend, damped_trend=damped, seasonal=seasonal,
-                                 seasonal_periods=self.season_length_ if seasonal else None)
-                res = model.fit(disp=False, maxiter=200)
+                try:
+                    model = self._model(y, error, trend, damped, seasonal, initialization)
+                except ValueError:  # too short for the heuristic
+                    if initialization != "heuristic":
+                        raise
+                    initialization = "estimated"
+                    model = self._model(y, error, trend, damped, seasonal, initialization)
+                # Parameters only: statsmodels' results object would add a numerical Hessian (a quarter of the time).
+                params = model.fit(disp=False, maxiter=200, return_params=True)
+                llf = model.loglike(params)
             except (ValueError, np.linalg.LinAlgError):
                 continue
-            if np.isfinite(res.aicc) and (best is None or res.aicc < best[0]):
-                best = (res.aicc, code, np.asarray(res.params))
+            # statsmodels' AICc, with the initial states counted even where the heuristic set them.
+            m = self.season_length_ if seasonal else 0
+            k = 1 + bool(trend) + bool(seasonal) + damped + 1 + bool(trend) + m + 1  # smoothing, states, sigma
+            score = aicc(llf, len(y), k)
+            if np.isfinite(score) and (best is None or score < best[0]):
+                best = (score, code, np.asarray(params), initialization)
         if best is None:
             return {"code": None}
-        return {"code": best[1], "params": best[2]}
+        return {"code": best[1], "params": best[2], "initialization": best[3]}
 
     def _predict_one(self, state, y, horizon, exog_future):
-        from statsmodels.tsa.exponential_smoothing.ets import ETSModel
-
         if state["code"] is None:  # nothing could be fitted: fall back to naive
             mean = np.full(horizon, y[-1])
             return mean, mean, mean
         error, trend, damped, seasonal = _parse(state["code"])
         # A pandas endog: statsmodels' ETS prediction results need an index.
-        model = ETSModel(pd.Series(y), error=error, trend=trend, damped_trend=damped, seasonal=seasonal,
-                         seasonal_periods=self.season_length_ if seasonal else None)
+        model = self._model(pd.Series(y), error, trend, damped, seasonal, state.get("initialization", "estimated"))
         res = model.smooth(state["params"])
         frame = res.get_prediction(start=len(y), end=len(y) + horizon - 1).summary_frame(alpha=self.alpha_)
         return frame["mean"].to_numpy(), frame["pi_lower"].to_numpy(), frame["pi_upper"].to_numpy()
