@@ -155,3 +155,20 @@ def test_horizon_must_be_a_positive_int(tmp_path):
     for horizon in (0, -3, 2.5):
         with pytest.raises(ValueError, match="'horizon'"):
             load_dataset(tmp_path / "d.csv", horizon=horizon)
+
+
+def test_synthetic_m4_files_read_as_m4_with_the_frequencys_shape(tmp_path):
+    """benchmarks/m4_synthetic.py (timing the backtest on frequencies whose files are not at hand)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "m4_synthetic.py"
+    spec = importlib.util.spec_from_file_location("m4_synthetic", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--frequency", "quarterly", "--series", "20", "--out", str(tmp_path)]) == 0
+    data = load_m4("quarterly", tmp_path)
+    assert (data.horizon, data.season_length, data.n_series) == (8, 4, 20)
+    lengths = data.train.groupby("unique_id").size()
+    assert lengths.min() == 16 and lengths.max() <= 200 and (lengths == 16).sum() >= 2  # M4 Quarterly's shortest
+    assert (data.test.groupby("unique_id").size() == 8).all() and (data.train["y"] > 0).all()
