@@ -146,6 +146,30 @@ def test_training_feeds_whole_batches_only():
     assert few.n_windows_ == 98  # fewer windows than one batch: all of them, as one batch
 
 
+def test_max_windows_caps_training_windows_with_an_equal_share_of_every_series(monkeypatch):
+    """However many series, training sees at most max_windows windows, each series an equal random share
+    of its recent windows; under the cap nothing changes."""
+    import zoo.forecasting.deep as deep
+
+    seen = []
+    real = deep._normalize
+    monkeypatch.setattr(deep, "_normalize", lambda x, t: (seen.append(x.copy()), real(x, t))[1])
+    df = _frame()
+    capped = _tiny(max_windows=64).fit(df)                  # 2 series x 49 windows: 32 from each
+    assert capped.n_windows_ == 64
+    x = seen[-1]
+    assert len(x) == 64 and (x[:32].mean() < 200) and (x[32:].mean() > 200)  # series a (~50), then b (~500)
+    recent = deep.make_windows(df["y"].to_numpy("float32")[:60], 8, 4)[0]
+    assert len({tuple(r) for r in x[:32]} - {tuple(r) for r in recent}) == 0 and len(np.unique(x[:32], axis=0)) == 32
+    default = _tiny().fit(df)
+    assert default.n_windows_ == 96 and len(seen[-1]) == 98  # under the default cap: every window, as before
+    assert deep.MAX_WINDOWS == default.max_windows
+    from zoo.errors import ZooValueError
+
+    with pytest.raises(ZooValueError, match="'max_windows' parameter"):
+        _tiny(max_windows=0).fit(df)
+
+
 def test_deep_forecaster_save_load_gives_identical_forecasts(tmp_path):
     model = _tiny().fit(_frame())
     before = model.predict(4)

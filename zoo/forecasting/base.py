@@ -355,15 +355,18 @@ class LocalForecaster(Forecaster):
 
     def _predict(self, horizon: int, future: pd.DataFrame) -> dict:
         items = []
+        # Row positions of each series in one pass (a comparison per series is quadratic: minutes at 48,000 series).
+        rows = future.groupby("unique_id", sort=False).indices if self.exog_columns_ or self.needs_timestamps else {}
+        exog_values = future[self.exog_columns_].to_numpy("float64") if self.exog_columns_ else None
+        ds_values = future["ds"].to_numpy()
         for uid in self.ids_:
             exog_future, extra = None, {}
-            rows = future["unique_id"] == uid
             if self.exog_columns_:
-                exog_future = future.loc[rows, self.exog_columns_].to_numpy("float64")
+                exog_future = exog_values[rows[uid]]
                 extra["exog"] = self.exog_[uid]
             if self.needs_timestamps:
                 extra["ds"] = self.ds_[uid]
-                extra["ds_future"] = future.loc[rows, "ds"].to_numpy()
+                extra["ds_future"] = ds_values[rows[uid]]
             items.append((uid, self.states_[uid], self.y_[uid], exog_future, extra))
         items.sort(key=lambda it: -len(it[2]))
         return dict(_parallel(_predict_chunk, self._worker_copy(), items, self.n_jobs if self.parallel_predict else 1,
