@@ -358,7 +358,7 @@ class LocalForecaster(Forecaster):
         # Row positions of each series in one pass (a comparison per series is quadratic: minutes at 48,000 series).
         rows = future.groupby("unique_id", sort=False).indices if self.exog_columns_ or self.needs_timestamps else {}
         exog_values = future[self.exog_columns_].to_numpy("float64") if self.exog_columns_ else None
-        ds_values = future["ds"].to_numpy()
+        ds_values = future["ds"].to_numpy() if self.needs_timestamps else None
         for uid in self.ids_:
             exog_future, extra = None, {}
             if self.exog_columns_:

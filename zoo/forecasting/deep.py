@@ -291,11 +291,10 @@ class LookbackEnsemble(Forecaster):
                  learning_rate=1e-3, max_windows_per_series=200, model_kwargs=None, seed=0, level=95.0,
                  season_length=None, verbose=0, max_windows=MAX_WINDOWS):
         super().__init__(level=level, season_length=season_length)
-        self.max_windows = max_windows
         self.model, self.input_multiples, self.horizon = model, input_multiples, horizon
         self.epochs, self.batch_size, self.learning_rate = epochs, batch_size, learning_rate
-        self.max_windows_per_series, self.model_kwargs, self.seed, self.verbose = (
-            max_windows_per_series, model_kwargs, seed, verbose)
+        self.max_windows_per_series, self.max_windows = max_windows_per_series, max_windows
+        self.model_kwargs, self.seed, self.verbose = model_kwargs, seed, verbose
 
     def _fit(self, data: pd.DataFrame) -> None:
         multiples = list(self.input_multiples) if isinstance(self.input_multiples, (list, tuple)) else []

@@ -118,9 +118,11 @@ class ETS(LocalForecaster):
                 llf = model.loglike(params)
             except (ValueError, np.linalg.LinAlgError):
                 continue
-            # statsmodels' AICc, with the initial states counted even where the heuristic set them.
-            m = self.season_length_ if seasonal else 0
-            k = 1 + bool(trend) + bool(seasonal) + damped + 1 + bool(trend) + m + 1  # smoothing, states, sigma
+            # statsmodels' AICc (its df_model: the free parameters and sigma); states the heuristic set are
+            # counted too, as statsmodels counts them when it estimates them.
+            k = model.k_params + 1
+            if initialization == "heuristic":
+                k += 1 + bool(trend) + (self.season_length_ if seasonal else 0)
             score = aicc(llf, len(y), k)
             if np.isfinite(score) and (best is None or score < best[0]):
                 best = (score, code, np.asarray(params), initialization)
