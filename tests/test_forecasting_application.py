@@ -375,6 +375,18 @@ def test_ets_sets_long_seasons_heuristically_and_scores_every_model_on_the_same_
         create_forecaster("ets", initialization="fitted")
 
 
+def test_ets_simulated_intervals_are_the_same_on_every_run():
+    """statsmodels simulates multiplicative models' intervals; unseeded, two runs of one backtest differed."""
+    from zoo.forecasting import create_forecaster
+
+    rng = np.random.default_rng(2)
+    y = 100 * np.exp(np.cumsum(rng.normal(0.002, 0.03, 120)))
+    df = pd.DataFrame({"unique_id": "m", "ds": pd.date_range("2000-01-01", periods=120, freq="MS"), "y": y})
+    first, second = (create_forecaster("ets", models=["MNN"]).fit(df).predict(6) for _ in range(2))
+    assert (first["yhat_upper"] > first["yhat"]).all()
+    pd.testing.assert_frame_equal(first, second)
+
+
 def test_auto_ensemble_chooses_members_on_validation_only(csv_path, monkeypatch):
     from zoo.datasets.timeseries import read_csv
     from zoo.forecasting import create_forecaster

@@ -172,3 +172,56 @@ def test_synthetic_m4_files_read_as_m4_with_the_frequencys_shape(tmp_path):
     lengths = data.train.groupby("unique_id").size()
     assert lengths.min() == 16 and lengths.max() <= 200 and (lengths == 16).sum() >= 2  # M4 Quarterly's shortest
     assert (data.test.groupby("unique_id").size() == 8).all() and (data.train["y"] > 0).all()
+
+
+def test_many_series_validate_checks_each_one_and_names_the_broken_one():
+    """The regularity check runs on all series at once; the series it flags still get the one-by-one errors
+    and fills, and the others come back untouched."""
+    regular = [pd.DataFrame({"unique_id": f"s{i:02d}", "ds": pd.date_range("2000-01-01", periods=10 + i, freq="MS"),
+                             "y": np.arange(10.0 + i)}) for i in range(30)]
+    df = pd.concat(regular, ignore_index=True)
+    assert validate(df).equals(df)
+    gap = df.drop(index=df.index[(df["unique_id"] == "s17")][4])
+    with pytest.raises(ValueError, match="Series 's17' misses 1 timestamps of its frequency 'MS'"):
+        validate(gap)
+    filled = validate(gap, fill="interpolate")
+    pd.testing.assert_frame_equal(filled, df)
+    panel = df.sort_values(["ds", "unique_id"], ignore_index=True)  # series interleaved, each one in time order
+    pd.testing.assert_frame_equal(validate(panel), df)
+    backwards = df.copy()
+    rows = backwards.index[backwards["unique_id"] == "s05"]
+    backwards.loc[rows, "ds"] = backwards.loc[rows, "ds"].to_numpy()[::-1]
+    with pytest.raises(ValueError, match=r"not sorted within series \['s05'\]"):
+        validate(backwards)
+    from zoo.datasets.timeseries import _regular, _regular_series
+
+    odd = df.copy()
+    odd.loc[odd.index[odd["unique_id"] == "s03"][0], "ds"] += pd.Timedelta(days=1)  # first point off the month start
+    odd.loc[odd.index[odd["unique_id"] == "s09"][-1], "ds"] += pd.Timedelta(days=31)  # last step skips a month
+    odd = odd[(odd["unique_id"] != "s12") | (odd["ds"] < "2000-03-01")]  # two points: too short to judge
+    one_by_one = {uid for uid, g in odd.groupby("unique_id") if len(g) >= 3 and _regular(g["ds"], "MS")}
+    assert _regular_series(odd, "MS") == one_by_one == set(df["unique_id"]) - {"s03", "s09", "s12"}
+
+
+@pytest.mark.parametrize("freq", ["MS", "ME", "QS-OCT", "YS-JAN", "W-SUN", "D", "h", "B"])
+def test_forecast_timestamps_follow_each_series_calendar(freq):
+    from zoo.forecasting.naive import Naive
+
+    starts = pd.to_datetime(["2001-01-01", "2003-07-01", "2010-02-01"])
+    df = pd.concat([pd.DataFrame({"unique_id": f"s{i}", "y": np.arange(12.0),
+                                  "ds": pd.date_range(start, periods=12, freq=freq)})
+                    for i, start in enumerate(starts)], ignore_index=True)
+    out = Naive().fit(df).predict(7)
+    for uid, g in df.groupby("unique_id"):
+        offset = pd.tseries.frequencies.to_offset(freq)
+        expected = pd.date_range(g["ds"].iloc[-1] + offset, periods=7, freq=freq)
+        assert out.loc[out["unique_id"] == uid, "ds"].tolist() == expected.tolist()
+
+
+def test_forecast_timestamps_keep_the_time_zone_across_a_clock_change():
+    from zoo.forecasting.naive import Naive
+
+    ds = pd.date_range("2021-03-26 00:00", periods=48, freq="h", tz="Europe/Paris")
+    out = Naive().fit(pd.DataFrame({"ds": ds, "y": np.arange(48.0)})).predict(30)
+    assert out["ds"].tolist() == pd.date_range(ds[-1] + pd.Timedelta(hours=1), periods=30, freq="h").tolist()
+    assert str(out["ds"].dt.tz) == "Europe/Paris"

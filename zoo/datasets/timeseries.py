@@ -130,6 +130,19 @@ def to_long(df: pd.DataFrame, id_value: str = "series") -> pd.DataFrame:
     return out
 
 
+def series_arrays(df: pd.DataFrame, columns="y", dtype=None) -> dict:
+    """Each series' values of ``columns`` as a NumPy array, ``{unique_id: array}`` in order of first appearance
+    and in row order within a series: ``groupby("unique_id", sort=False)`` without one DataFrame per series
+    (at 48,000 series that iteration alone took ~10 s). A list of columns gives 2-D arrays."""
+    codes, uniques = pd.factorize(df["unique_id"], sort=False)
+    values = df[columns].to_numpy(dtype)
+    if len(codes) > 1 and np.any(codes[1:] < codes[:-1]):  # series interleaved: gather each one's rows
+        order = np.argsort(codes, kind="stable")
+        codes, values = codes[order], values[order]
+    bounds = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+    return dict(zip(uniques, np.split(values, bounds))) if len(codes) else {}
+
+
 def validate(df: pd.DataFrame, fill: str | None = None, duplicates: str | None = None, sort: bool = False,
              freq: str | None = None, check_gaps: bool = True) -> pd.DataFrame:
     """Check a long-format frame and return a clean copy (columns ``unique_id, ds, y, ...``).
@@ -179,10 +192,10 @@ def validate(df: pd.DataFrame, fill: str | None = None, duplicates: str | None =
         out = (grouped.mean(numeric_only=True) if duplicates == "mean" else grouped.last()).reset_index()
 
     ordered = out.sort_values(["unique_id", "ds"], kind="stable")
-    within = out.groupby("unique_id", sort=False)["ds"].apply(lambda s: s.is_monotonic_increasing)
-    if not within.all():
+    unsorted = _unsorted_series(out)
+    if len(unsorted):
         if not sort:
-            bad = within[~within].index[:3].tolist()
+            bad = unsorted[:3]
             raise ZooValueError(f"The 'ds' column is not sorted within series {bad}. "
                              f"Pass sort=True to sort by unique_id and ds, or sort it yourself.")
     out = ordered.reset_index(drop=True)
@@ -194,15 +207,20 @@ def validate(df: pd.DataFrame, fill: str | None = None, duplicates: str | None =
         if common is None and len(out):
             common = infer_freq(out.loc[out["unique_id"] == out["unique_id"].iloc[0], "ds"])
         pieces, changed, seen = [], False, {}
-        for uid, g in out.groupby("unique_id", sort=False):
+        # Series already regular at the common frequency need no further look: one vectorised check for
+        # all of them, then one by one only the others (48,000 M4 Monthly series: ~25 s -> ~0.2 s).
+        settled = out["unique_id"].isin(_regular_series(out, common) if common is not None else ())
+        if settled.any():
+            seen[common] = out["unique_id"][settled.to_numpy().argmax()]
+        for uid, g in out[~settled].groupby("unique_id", sort=False):
             if len(g) >= 3:
                 f = common
                 regular = f is not None and _regular(g["ds"], f)
                 if not regular and freq is None:
                     f = infer_freq(g["ds"])
                     regular = f is not None and _regular(g["ds"], f)
-                if f is not None:
-                    seen.setdefault(f, uid)
+                if f is not None and (f not in seen or uid < seen[f]):  # the first series with f, as sorted
+                    seen[f] = uid
                 if f is not None and not regular:
                     full = pd.date_range(g["ds"].iloc[0], g["ds"].iloc[-1], freq=f)
                     gaps = full.difference(pd.DatetimeIndex(g["ds"]))
@@ -222,7 +240,8 @@ def validate(df: pd.DataFrame, fill: str | None = None, duplicates: str | None =
             raise ZooValueError(f"The series have different frequencies: {seen} (frequency: first series with it). "
                              f"Forecast each frequency separately, or resample them to one.")
         if changed:
-            out = pd.concat(pieces, ignore_index=True)
+            out = pd.concat([out[settled], *pieces], ignore_index=True)
+            out = out.sort_values(["unique_id", "ds"], kind="stable", ignore_index=True)
     nan = out["y"].isna()
     if nan.any():
         if fill is None:
@@ -260,6 +279,34 @@ def _month_starts(out: pd.DataFrame) -> pd.DataFrame:
         out = out.copy()
         out["ds"] = ds.to_period("M").to_timestamp()
     return out
+
+
+def _unsorted_series(out: pd.DataFrame) -> list:
+    """Ids of the series whose ``ds`` decreases somewhere, in their rows' order, first appearance first."""
+    codes, uniques = pd.factorize(out["unique_id"], sort=False)
+    order = np.argsort(codes, kind="stable")  # each series' rows together, in their original order
+    ds, codes = out["ds"].to_numpy()[order], codes[order]
+    down = (codes[1:] == codes[:-1]) & (ds[1:] < ds[:-1])
+    return [uniques[c] for c in np.unique(codes[1:][down])]
+
+
+def _regular_series(out: pd.DataFrame, freq: str) -> set:
+    """Ids of the series (rows sorted by ``unique_id, ds``) with at least 3 points where each timestamp is the
+    previous one plus one step of ``freq`` and the first is on the frequency: :func:`_regular` for all at once."""
+    try:
+        offset = pd.tseries.frequencies.to_offset(freq)
+        ds = pd.DatetimeIndex(out["ds"])
+        follows = (ds[:-1] + offset).asi8 == ds.asi8[1:]
+        on_offset = (ds - offset + offset).asi8 == ds.asi8  # what offset.is_on_offset says, vectorised
+    except (ValueError, TypeError):
+        return set()
+    codes, uniques = pd.factorize(out["unique_id"], sort=False)
+    starts = np.r_[True, codes[1:] != codes[:-1]]
+    # A series is irregular if a step inside it breaks the frequency or its first point is off the frequency.
+    broken = np.r_[False, ~follows & ~starts[1:]] | (starts & ~on_offset)
+    bad = np.bincount(codes, weights=broken, minlength=len(uniques)) > 0
+    sizes = np.bincount(codes, minlength=len(uniques))
+    return set(uniques[~bad & (sizes >= 3)])
 
 
 def _regular(ds: pd.Series, freq: str) -> bool:
@@ -334,24 +381,23 @@ def read_m4(path: str | os.PathLike, frequency: str, ends: dict | None = None) -
     values = raw.iloc[:, 1:].apply(pd.to_numeric, errors="coerce").to_numpy(dtype="float64")
     anchor = _anchor(freq)
     offset = pd.tseries.frequencies.to_offset(freq)
-    frames = []
     width = values.shape[1]
-    # One calendar for all series (date_range is slow for week-anchored frequencies).
-    before = pd.date_range(end=anchor, periods=width, freq=freq, unit="s")
-    after = {}
-    for uid, row in zip(ids, values):
-        # Padding is trailing; a NaN inside the data would be a real gap and is kept to fail validation.
-        n = len(row) - int(np.argmax(~np.isnan(row[::-1]))) if np.any(~np.isnan(row)) else 0
-        y = row[:n]
-        if ends is not None:
-            start = pd.Timestamp(ends[uid]) + offset
-            if start not in after:
-                after[start] = pd.date_range(start=start, periods=width, freq=freq, unit="s")
-            ds = after[start][:n]
-        else:
-            ds = before[width - n:]
-        frames.append(pd.DataFrame({"unique_id": uid, "ds": ds, "y": y}))
-    out = pd.concat(frames, ignore_index=True)
+    # Padding is trailing; a NaN inside the data would be a real gap and is kept to fail validation.
+    present = ~np.isnan(values)
+    lengths = np.where(present.any(axis=1), width - np.argmax(present[:, ::-1], axis=1), 0)
+    keep = np.arange(width) < lengths[:, None]  # row-major: each series' points in order, series after series
+    row = np.repeat(np.arange(len(ids)), lengths)
+    step = np.arange(len(row)) - np.repeat(np.cumsum(lengths) - lengths, lengths)  # 0, 1, ... within each series
+    # One calendar for all series (date_range is slow for week-anchored frequencies), or one per test start.
+    if ends is None:
+        calendars = pd.date_range(end=anchor, periods=width, freq=freq, unit="s").asi8[None, :]
+        which, first = np.zeros(len(ids), dtype=int), width - lengths  # each series ends at the anchor
+    else:
+        which, starts = pd.factorize(pd.DatetimeIndex([ends[uid] for uid in ids]) + offset, sort=False)
+        calendars = np.stack([pd.date_range(start=t, periods=width, freq=freq, unit="s").asi8 for t in starts])
+        first = np.zeros(len(ids), dtype=int)
+    stamps = calendars[which[row], first[row] + step]
+    out = pd.DataFrame({"unique_id": ids[row], "ds": pd.DatetimeIndex(stamps.view("M8[s]")), "y": values[keep]})
     if out["y"].isna().any():
         bad = out.loc[out["y"].isna(), "unique_id"].unique()[:3].tolist()
         raise ZooValueError(f"The M4 file {path} has empty cells inside series {bad} (not just trailing padding).")

@@ -151,15 +151,9 @@ class Forecaster:
         if self.exog_columns_:
             future = self._merge_future_exog(future, X_df)
         values = self._predict(horizon, future)
-        rows = []
-        for uid in self.ids_:
-            mean, lower, upper = values[uid]
-            rows.append(pd.DataFrame({"yhat": np.asarray(mean, "float64"), "yhat_lower": np.asarray(lower, "float64"),
-                                      "yhat_upper": np.asarray(upper, "float64")}))
-        out = pd.concat(rows, ignore_index=True)
-        out.insert(0, "ds", future["ds"].to_numpy())
-        out.insert(0, "unique_id", future["unique_id"].to_numpy())
-        return out
+        columns = [np.concatenate([np.asarray(values[uid][i], "float64") for uid in self.ids_]) for i in range(3)]
+        return pd.DataFrame({"unique_id": future["unique_id"].to_numpy(), "ds": future["ds"].to_numpy(),
+                             "yhat": columns[0], "yhat_lower": columns[1], "yhat_upper": columns[2]})
 
     def fit_predict(self, df: pd.DataFrame, horizon: int, X_df: pd.DataFrame | None = None) -> pd.DataFrame:
         return self.fit(df).predict(horizon, X_df)
@@ -209,16 +203,23 @@ class Forecaster:
         return 1.0 - float(self.level) / 100.0
 
     def _future_frame(self, horizon: int) -> pd.DataFrame:
-        frames = []
-        for uid in self.ids_:
-            last = self.last_ds_[uid]
-            if self.freq_:
-                offset = pd.tseries.frequencies.to_offset(self.freq_)
-                ds = pd.date_range(start=last + offset, periods=horizon, freq=self.freq_)
-            else:
-                ds = pd.DatetimeIndex([last + self.step_ * (i + 1) for i in range(horizon)])
-            frames.append(pd.DataFrame({"unique_id": uid, "ds": ds}))
-        return pd.concat(frames, ignore_index=True)
+        """``unique_id, ds`` of the next ``horizon`` steps of every series, in ``ids_`` order.
+
+        One vectorised shift per step for all series at once (``last + k * offset``, which is what
+        ``pd.date_range(last + offset, periods=horizon)`` gives each series), so 48,000 series cost
+        as much as a handful.
+        """
+        last = pd.DatetimeIndex([self.last_ds_[uid] for uid in self.ids_])
+        steps = range(1, horizon + 1)
+        if self.freq_:
+            offset = pd.tseries.frequencies.to_offset(self.freq_)
+            ds = np.stack([(last + k * offset).asi8 for k in steps], axis=1)
+        else:
+            ds = np.stack([(last + self.step_ * k).asi8 for k in steps], axis=1)
+        ds = pd.DatetimeIndex(ds.ravel().view(f"M8[{last.unit}]"))  # asi8 counts UTC for tz-aware stamps
+        if last.tz is not None:
+            ds = ds.tz_localize("UTC").tz_convert(last.tz)
+        return pd.DataFrame({"unique_id": np.repeat(np.asarray(self.ids_, dtype=object), horizon), "ds": ds})
 
     def _merge_future_exog(self, future: pd.DataFrame, X_df: pd.DataFrame | None) -> pd.DataFrame:
         if X_df is None:
@@ -334,14 +335,11 @@ class LocalForecaster(Forecaster):
     needs_timestamps = False
 
     def _fit(self, data: pd.DataFrame) -> None:
-        self.y_, self.exog_, self.ds_ = {}, {}, {}
-        items = []
-        for uid, g in data.groupby("unique_id", sort=False):
-            y = g["y"].to_numpy(dtype="float64")
-            exog = g[self.exog_columns_].to_numpy(dtype="float64") if self.exog_columns_ else None
-            ds = g["ds"].to_numpy() if self.needs_timestamps else None
-            self.y_[uid], self.exog_[uid], self.ds_[uid] = y, exog, ds
-            items.append((uid, y, exog, ds))
+        self.y_ = _data.series_arrays(data, "y", "float64")
+        nothing = dict.fromkeys(self.y_)
+        self.exog_ = _data.series_arrays(data, self.exog_columns_, "float64") if self.exog_columns_ else nothing
+        self.ds_ = _data.series_arrays(data, "ds") if self.needs_timestamps else nothing
+        items = [(uid, y, self.exog_[uid], self.ds_[uid]) for uid, y in self.y_.items()]
         # Long series first, so that the round-robin chunks hold equal shares of the work.
         items.sort(key=lambda it: -len(it[1]))
         self.states_ = dict(_parallel(_run_chunk, self._worker_copy(), items, self.n_jobs))

@@ -138,7 +138,8 @@ class ETS(LocalForecaster):
         # A pandas endog: statsmodels' ETS prediction results need an index.
         model = self._model(pd.Series(y), error, trend, damped, seasonal, state.get("initialization", "estimated"))
         res = model.smooth(state["params"])
-        frame = res.get_prediction(start=len(y), end=len(y) + horizon - 1).summary_frame(alpha=self.alpha_)
+        # Multiplicative models' intervals are simulated (1,000 paths): a fixed seed makes them reproducible.
+        frame = res.get_prediction(start=len(y), end=len(y) + horizon - 1, rng=0).summary_frame(alpha=self.alpha_)
         return frame["mean"].to_numpy(), frame["pi_lower"].to_numpy(), frame["pi_upper"].to_numpy()
 
 

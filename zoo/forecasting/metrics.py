@@ -95,7 +95,9 @@ def seasonal_scale(insample, season_length: int = 1) -> float:
 
 def series_scales(history: pd.DataFrame, ids, season_length: int = 1) -> np.ndarray:
     """:func:`seasonal_scale` of each series of ``ids`` in ``history`` (``unique_id, ds, y``), in that order."""
-    insample = {uid: g["y"].to_numpy() for uid, g in history.groupby("unique_id", sort=False)}
+    from zoo.datasets.timeseries import series_arrays
+
+    insample = series_arrays(history, "y")
     return np.array([seasonal_scale(insample[uid], season_length) for uid in ids], dtype="float64")
 
 
