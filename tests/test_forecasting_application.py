@@ -334,8 +334,39 @@ def test_theta_interval_matches_statsmodels_without_its_sarimax_refit():
     df = pd.DataFrame({"unique_id": "s", "ds": pd.date_range("2000-01-03", periods=300, freq="W-MON"), "y": y})
     fc = create_forecaster("theta").fit(df).predict(8)
     reference = res.prediction_intervals(8, alpha=0.05)
-    np.testing.assert_allclose(fc["yhat"], res.forecast(8), rtol=1e-9)
+    np.testing.assert_allclose(fc["yhat"], res.forecast(8), rtol=1e-5)
     np.testing.assert_allclose(fc["yhat_upper"] - fc["yhat"], reference["upper"] - res.forecast(8), rtol=0.03)
+
+
+@pytest.mark.parametrize("period", [4, 12])
+def test_theta_is_statsmodels_theta_model_with_its_seasonal_adjustment(period):
+    """Theta fits SES by its own 1-D search (ses_fit), not statsmodels' Kalman filter: the same forecasts, and an
+    SES fit whose squared one-step errors are never above statsmodels' own."""
+    from scipy.signal import lfilter
+    from statsmodels.tsa.forecasting.theta import ThetaModel
+
+    from zoo.forecasting import create_forecaster
+    from zoo.forecasting.ets import ses_fit, theta_seasonal
+
+    rng = np.random.default_rng(period)
+    t = np.arange(20 * period)
+    y = (50 + 0.2 * t + rng.normal(0, 1, len(t)).cumsum()) * (1 + 0.2 * np.sin(2 * np.pi * t / period))
+    res = ThetaModel(y, period=period).fit()
+    assert theta_seasonal(y, period) and res.model.deseasonalize and res.model.method == "mul"
+    df = pd.DataFrame({"unique_id": "s", "ds": pd.date_range("2000-01-01", periods=len(y), freq="MS"), "y": y})
+    fc = create_forecaster("theta", season_length=period).fit(df).predict(2 * period)
+    np.testing.assert_allclose(fc["yhat"], res.forecast(2 * period), rtol=1e-5)
+    jittered = y[:-1] + rng.normal(0, 0.01, len(y) - 1)
+    assert not theta_seasonal(10 + rng.normal(0, 1, 200), period)  # white noise: no season
+
+    def sse(series, alpha):
+        level = lfilter([alpha], [1.0, alpha - 1.0], series, zi=[(1 - alpha) * series[0]])[0]
+        return float(np.sum((series[1:] - level[:-1]) ** 2))
+
+    for series in (y, jittered, np.cumsum(rng.normal(0.3, 1, 300))):
+        alpha, level = ses_fit(series)
+        theirs = float(ThetaModel(series, period=1, deseasonalize=False).fit().params["alpha"])
+        assert 1e-4 <= alpha <= 1 - 1e-4 and sse(series, alpha) <= sse(series, theirs) * (1 + 1e-9)
 
 
 def test_ets_sets_long_seasons_heuristically_and_scores_every_model_on_the_same_parameter_count():
