@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from zoo.core.io import save_model, write_json
+from zoo.datasets.timeseries import series_arrays
 from zoo.errors import ZooFileNotFoundError, ZooValueError, check_int
 from zoo.forecasting.base import Forecaster
 
@@ -183,12 +184,11 @@ class DeepForecaster(Forecaster):
             check_int(self.max_windows, "max_windows", owner)
         keras.utils.set_random_seed(self.seed)
         xs, ts, self.context_ = [], [], {}
-        groups = data.groupby("unique_id", sort=False)
+        series = series_arrays(data, "y", "float32")
         share, picker = None, np.random.default_rng([self.seed, 1])
-        if self.max_windows is not None and groups.ngroups * self.max_windows_per_series > self.max_windows:
-            share = -(-self.max_windows // groups.ngroups)  # each series' part of max_windows, rounded up
-        for uid, g in groups:
-            y = g["y"].to_numpy(dtype="float32")
+        if self.max_windows is not None and len(series) * self.max_windows_per_series > self.max_windows:
+            share = -(-self.max_windows // len(series))  # each series' part of max_windows, rounded up
+        for uid, y in series.items():
             x, t = make_windows(y, self.input_length_, self.horizon_, self.max_windows_per_series)
             if share is not None and len(x) > share:
                 pick = np.sort(picker.choice(len(x), share, replace=False))

@@ -12,6 +12,7 @@ import pandas as pd
 
 from zoo.errors import ZooValueError
 from zoo.forecasting.base import LocalForecaster
+from zoo.forecasting.seasonality import seasonal_indices, theta_seasonal
 
 
 def _statsmodels():
@@ -162,9 +163,8 @@ def _ima_sigma2(y: np.ndarray) -> float:
     return css(minimize_scalar(css, bounds=(-0.99, 0.99), method="bounded", options={"xatol": 1e-4}).x)
 
 
-# statsmodels' bounds on the SES smoothing parameter, and the 10% critical value of its chi2(1) seasonality test.
+# statsmodels' bounds on the SES smoothing parameter.
 SES_ALPHA_BOUNDS = (1e-4, 1 - 1e-4)
-THETA_SEASONALITY_CRITICAL = 2.705543454095404
 
 
 def ses_fit(y: np.ndarray) -> tuple[float, float]:
@@ -198,16 +198,6 @@ def ses_fit(y: np.ndarray) -> tuple[float, float]:
     return alpha, float(levels(alpha)[-1])
 
 
-def theta_seasonal(y: np.ndarray, m: int) -> bool:
-    """statsmodels ``ThetaModel``'s seasonality test: n rho_m^2 / sum_{k<m} rho_k^2 above chi2(1)'s 10% point."""
-    x = np.asarray(y, dtype="float64") - np.mean(y)
-    denom = float(x @ x)
-    if denom == 0:
-        return False
-    rho = np.array([1.0] + [float(x[k:] @ x[:-k]) / denom for k in range(1, m + 1)])
-    return bool(len(x) * rho[m] ** 2 / np.sum(rho[:m] ** 2) > THETA_SEASONALITY_CRITICAL)
-
-
 class Theta(LocalForecaster):
     """The Theta method (Assimakopoulos & Nikolopoulos 2000) as in the M4 benchmark and statsmodels' ``ThetaModel``
     (theta = 2): multiplicative seasonal adjustment when its seasonality test says so, then SES with drift,
@@ -223,8 +213,6 @@ class Theta(LocalForecaster):
     parallel_predict = False  # forecasting a fitted model is cheap; shipping results to workers is not
 
     def _fit_one(self, y, exog):
-        from zoo.forecasting.seasonality import seasonal_indices
-
         y = np.asarray(y, dtype="float64")
         m, n = self.season_length_, len(y)
         indices, adjusted = None, y

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from zoo.datasets.timeseries import series_arrays
 from zoo.errors import ZooValueError
 from zoo.forecasting import prophet_batch
 from zoo.forecasting.base import LocalForecaster, quiet_libraries
@@ -75,10 +76,10 @@ class ProphetForecaster(LocalForecaster):
             return super()._fit(data)
         # Prophet checks its settings (and is there: the stan engine's clear error when it is not).
         _prophet()(**(self.prophet_kwargs or {}))
-        self.y_, self.exog_, self.ds_, designs = {}, {}, {}, {}
-        for uid, g in data.groupby("unique_id", sort=False):
-            y, ds = g["y"].to_numpy(dtype="float64"), g["ds"].to_numpy()
-            self.y_[uid], self.exog_[uid], self.ds_[uid] = y, None, ds
+        self.y_, self.ds_ = series_arrays(data, "y", "float64"), series_arrays(data, "ds")
+        self.exog_, designs = dict.fromkeys(self.y_), {}
+        for uid, y in self.y_.items():
+            ds = self.ds_[uid]
             keep, shift = self._calendar(ds)
             designs[uid] = (prophet_batch.design(self._dates(ds[keep], shift), y[keep],
                                                  **(self.prophet_kwargs or {})), shift)

@@ -45,13 +45,33 @@ def seasonality_test(y, season_length: int) -> bool:
     y = np.asarray(y, dtype="float64")
     if m <= 1 or len(y) <= 3 * m:
         return False
-    x = y - y.mean()
-    denom = np.sum(x ** 2)
-    if denom == 0:
+    rho = acf(y, m)
+    if rho is None:
         return False
-    acf = np.array([np.sum(x[k:] * x[:len(x) - k]) / denom for k in range(m + 1)])
-    limit = 1.645 * np.sqrt((1 + 2 * np.sum(acf[1:m] ** 2)) / len(y))
-    return bool(abs(acf[m]) > limit)
+    limit = 1.645 * np.sqrt((1 + 2 * np.sum(rho[1:m] ** 2)) / len(y))
+    return bool(abs(rho[m]) > limit)
+
+
+# The 10% critical value of chi2(1), statsmodels ThetaModel's seasonality test.
+THETA_SEASONALITY_CRITICAL = 2.705543454095404
+
+
+def theta_seasonal(y, season_length: int) -> bool:
+    """statsmodels ``ThetaModel``'s seasonality test: n rho_m^2 / sum_{k<m} rho_k^2 above chi2(1)'s 10% point
+    (the Theta forecaster's; M4's Naive2 uses :func:`seasonality_test`)."""
+    m = int(season_length)
+    rho = acf(y, m)
+    return rho is not None and bool(len(y) * rho[m] ** 2 / np.sum(rho[:m] ** 2) > THETA_SEASONALITY_CRITICAL)
+
+
+def acf(y, max_lag: int) -> np.ndarray | None:
+    """Sample autocorrelations at lags 0..``max_lag`` (None for a constant series)."""
+    x = np.asarray(y, dtype="float64")
+    x = x - x.mean()
+    denom = float(x @ x)
+    if denom == 0:
+        return None
+    return np.array([1.0] + [float(x[k:] @ x[:len(x) - k]) / denom for k in range(1, max_lag + 1)])
 
 
 def seasonal_indices(y, season_length: int) -> np.ndarray:
