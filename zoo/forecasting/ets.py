@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from zoo.errors import ZooValueError
+from zoo.forecasting import compiled
 from zoo.forecasting.base import LocalForecaster
 from zoo.forecasting.seasonality import seasonal_indices, theta_seasonal
 
@@ -115,7 +116,10 @@ class ETS(LocalForecaster):
                     initialization = "estimated"
                     model = self._model(y, error, trend, damped, seasonal, initialization)
                 # Parameters only: statsmodels' results object would add a numerical Hessian (a quarter of the time).
-                params = model.fit(disp=False, maxiter=200, return_params=True)
+                if compiled.AVAILABLE:  # the same L-BFGS-B run, the likelihood compiled
+                    params = compiled.ets_fit(model, maxiter=200)
+                else:
+                    params = model.fit(disp=False, maxiter=200, return_params=True)
                 llf = model.loglike(params)
             except (ValueError, np.linalg.LinAlgError):
                 continue
