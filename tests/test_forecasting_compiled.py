@@ -109,3 +109,21 @@ def test_css_fit_without_numba_finds_the_same_minimum(rng, monkeypatch):
     slow = css_fit(u, 1, 1, 1, 1, 4)
     np.testing.assert_allclose(fast[0], slow[0], atol=1e-5)
     assert fast[1] == pytest.approx(slow[1], rel=1e-8) and fast[2] == slow[2]
+
+
+@pytest.mark.parametrize("case", sorted(ETS_CASES))
+def test_compiled_ets_forecast_is_statsmodels_prediction(case, rng):
+    """Mean and interval of ``smooth(params).get_prediction(..., rng=0)``: analytic where statsmodels has the
+    formula, else the same 1,000 seeded paths."""
+    import pandas as pd
+
+    y = _series(rng)
+    model = _model(y, *ETS_CASES[case])
+    params = model.fit(disp=False, maxiter=200, return_params=True)
+    n, horizon = model.nobs, 8
+    reference = _model(pd.Series(y), *ETS_CASES[case]).smooth(params)  # its prediction results need an index
+    frame = reference.get_prediction(start=n, end=n + horizon - 1, rng=0).summary_frame(alpha=0.05)
+    mean, lower, upper = compiled.ets_forecast(model, params, horizon, 0.05)
+    np.testing.assert_allclose(mean, frame["mean"], rtol=1e-9)
+    np.testing.assert_allclose(lower, frame["pi_lower"], rtol=1e-9)
+    np.testing.assert_allclose(upper, frame["pi_upper"], rtol=1e-9)

@@ -37,14 +37,15 @@ def _njit(fn):
 
 
 @_njit
-def _loglike(full, y, trend_mul, season_mul, error_mul):
-    """statsmodels' ETS log-likelihood at internal parameters ``full`` = (alpha, beta*, gamma*, phi, l0, b0,
-    s_1, ..., s_m) with beta* = beta/alpha and gamma* = gamma/(1 - alpha) (``_ets_smooth_*`` and
-    ``ETSModel._loglike_internal``)."""
+def _smooth(full, y, trend_mul, season_mul, error_mul):
+    """statsmodels' ETS smoothing (``_ets_smooth_*``) at internal parameters ``full`` = (alpha, beta*, gamma*,
+    phi, l0, b0, s_1, ..., s_m) with beta* = beta/alpha and gamma* = gamma/(1 - alpha): the sum of squared
+    (relative, for multiplicative errors) residuals, the sum of log|yhat| and the last states, in
+    statsmodels' order (level, trend, newest season, ..., oldest)."""
     n = y.shape[0]
     alpha, beta_star, gamma_star, phi = full[0], full[1], full[2], full[3]
     level, trend = full[4], full[5]
-    season = full[6:].copy()  # season[j]: j steps older than the newest; the oldest is used next
+    season = full[6:].copy()  # a ring buffer: the oldest state is used, then overwritten by the newest
     m = season.shape[0]
     oldest = m - 1
     sse, logs = 0.0, 0.0
@@ -67,6 +68,18 @@ def _loglike(full, y, trend_mul, season_mul, error_mul):
         season[oldest] = gamma_star * (y[i] / new_level if season_mul else y[i] - new_level) + (1 - gamma_star) * s
         level = new_level
         oldest = oldest - 1 if oldest > 0 else m - 1
+    states = np.empty(2 + m)
+    states[0], states[1] = level, trend
+    for j in range(m):  # newest first
+        states[2 + j] = season[(oldest + 1 + j) % m]
+    return sse, logs, states
+
+
+@_njit
+def _loglike(full, y, trend_mul, season_mul, error_mul):
+    """statsmodels' ETS log-likelihood (``ETSModel._loglike_internal``) at internal parameters ``full``."""
+    sse, logs, _ = _smooth(full, y, trend_mul, season_mul, error_mul)
+    n = y.shape[0]
     return -n / 2 * (np.log(2 * np.pi * sse / n) + 1) - logs
 
 
@@ -214,3 +227,72 @@ def css_objective(params, u, p, q, P, Q, m, ncond):
     if not np.all(np.isfinite(grad)):
         return 1e10, np.zeros(k)
     return np.log(ss / (e.shape[0] - ncond)), grad
+
+
+# ETSPrediction's analytic intervals exist for these; the others are simulated (1,000 paths).
+EXACT_INTERVALS = ("ANN", "AAN", "AAdN", "ANA", "AAA", "AAdA")
+
+
+def _internal(model, params):
+    full = model._internal_params(np.asarray(params, dtype="float64")).astype("float64")
+    full[1] = full[1] / full[0] if full[0] else 0.0  # beta / alpha
+    full[2] = full[2] / (1 - full[0])  # gamma / (1 - alpha)
+    return full
+
+
+def _simulate(model, full, states, eps):
+    """``ETSResults.simulate`` from the last states: paths of shape ``eps.shape`` (steps, repetitions)."""
+    alpha, phi = full[0], full[3]
+    beta, gamma = alpha * full[1], (1 - alpha) * full[2]
+    mul_trend, mul_season, mul_error = model.trend == "mul", model.seasonal == "mul", model.error == "mul"
+    reps = eps.shape[1]
+    level, trend = np.full(reps, states[0]), np.full(reps, states[1])
+    season = [np.full(reps, s) for s in states[2:]]  # newest first
+    y = np.empty(eps.shape)
+    for t in range(eps.shape[0]):
+        B = trend ** phi if mul_trend else trend * phi
+        L = level * B if mul_trend else level + B
+        S = season[-1]
+        Y = L * S if mul_season else L + S
+        if mul_error:
+            eta, kappa_l = Y, (0 if mul_season else S)
+            kappa_b = kappa_l / level if mul_trend else kappa_l + level
+            kappa_s = 0 if mul_season else L
+        else:
+            eta, kappa_l = 1, (1 / S if mul_season else 1)
+            kappa_b = kappa_l / level if mul_trend else kappa_l
+            kappa_s = 1 / L if mul_season else 1
+        y[t] = Y + eta * eps[t]
+        level = L + alpha * (mul_error * L + kappa_l) * eps[t]
+        trend = B + beta * (mul_error * B + kappa_b) * eps[t]
+        season = [S + gamma * (mul_error * S + kappa_s) * eps[t]] + season[:-1]
+    return y
+
+
+def ets_forecast(model, params, horizon: int, alpha: float):
+    """``(mean, lower, upper)``: what ``model.smooth(params).get_prediction(start=nobs, end=nobs + horizon - 1,
+    rng=0).summary_frame(alpha=alpha)`` gives, without the results object's covariance (a complex-step
+    Hessian, a quarter of its time) and pandas: the last states from the compiled loop, the mean from the
+    error-free simulation, the interval from ETSResults' formulas or from the same 1,000 simulated paths
+    (``RandomState(0)`` normals times the residuals' RMS, as ``rng=0`` gives)."""
+    from types import SimpleNamespace
+
+    from scipy.stats import norm
+    from statsmodels.tsa.exponential_smoothing.ets import ETSResults
+
+    full = _internal(model, params)
+    y = np.asarray(model.endog, dtype="float64")
+    sse, _, states = _smooth(full, y, model.trend == "mul", model.seasonal == "mul", model.error == "mul")
+    mean = _simulate(model, full, states, np.zeros((horizon, 1)))[:, 0]
+    scale = sse / len(y)  # ETSResults.scale and .mse
+    if model.short_name in EXACT_INTERVALS:
+        results = SimpleNamespace(  # what ETSResults._relative_forecast_variance reads
+            model=model, has_trend=model.has_trend, has_seasonal=model.has_seasonal, damped_trend=model.damped_trend,
+            seasonal_periods=model.seasonal_periods, smoothing_level=full[0], smoothing_trend=full[0] * full[1],
+            smoothing_seasonal=(1 - full[0]) * full[2], damping_trend=full[3])
+        half = norm.ppf(1 - alpha / 2) * np.sqrt(scale * ETSResults._relative_forecast_variance(
+            results, np.arange(1, horizon + 1, dtype="float64")))
+        return mean, mean - half, mean + half
+    eps = np.random.RandomState(0).standard_normal((horizon, 1000)) * np.sqrt(scale)
+    paths = _simulate(model, full, states, eps)
+    return mean, np.quantile(paths, alpha / 2, axis=1), np.quantile(paths, 1 - alpha / 2, axis=1)

@@ -140,6 +140,10 @@ class ETS(LocalForecaster):
             mean = np.full(horizon, y[-1])
             return mean, mean, mean
         error, trend, damped, seasonal = _parse(state["code"])
+        initialization = state.get("initialization", "estimated")
+        if compiled.AVAILABLE:  # statsmodels' forecast and interval without its results object
+            model = self._model(y, error, trend, damped, seasonal, initialization)
+            return compiled.ets_forecast(model, state["params"], horizon, self.alpha_)
         # A pandas endog: statsmodels' ETS prediction results need an index.
         model = self._model(pd.Series(y), error, trend, damped, seasonal, state.get("initialization", "estimated"))
         res = model.smooth(state["params"])
