@@ -10,9 +10,10 @@ step 1e-8, stepping backwards at an upper bound), but the likelihood and its gra
 compiled call that keeps the seasonal states in a ring buffer. The parameters it returns are
 statsmodels' and go straight into ``ETSModel.smooth`` and ``loglike``.
 
-**ARIMA** (:func:`css_objective`). The CSS objective of ``zoo.forecasting.arima.css_fit`` and its exact
-gradient (four filtered series) in one compiled call, where the NumPy version makes up to four
-``lfilter`` calls and a dozen array operations per evaluation.
+**ARIMA** (:func:`css_objective`, :func:`css_bfgs`). The CSS objective of ``zoo.forecasting.arima.css_fit``
+and its exact gradient (four filtered series) in one compiled call, where the NumPy version makes up
+to four ``lfilter`` calls and a dozen array operations per evaluation; and BFGS over it, compiled
+too, since scipy's L-BFGS-B spent twice the objective's time per step in Python.
 
 numba is optional (the ``forecast`` extra installs it); without it :data:`AVAILABLE` is False and the
 callers keep their NumPy/statsmodels paths. Tests check both against those paths.
@@ -296,3 +297,50 @@ def ets_forecast(model, params, horizon: int, alpha: float):
     eps = np.random.RandomState(0).standard_normal((horizon, 1000)) * np.sqrt(scale)
     paths = _simulate(model, full, states, eps)
     return mean, np.quantile(paths, alpha / 2, axis=1), np.quantile(paths, 1 - alpha / 2, axis=1)
+
+
+@_njit
+def css_bfgs(u, p, q, P, Q, m, ncond, maxiter=200, gtol=1e-6, ftol=2.220446049250313e-09):
+    """Minimise :func:`css_objective` from zero by BFGS with a backtracking (Armijo) line search, compiled.
+
+    scipy's L-BFGS-B on the same objective spends ~55 us a step in Python against ~25 us for the
+    objective itself (M4 Weekly, ~1,000 points); with at most five parameters, full BFGS costs nothing
+    extra. Its stopping rules are L-BFGS-B's defaults: the largest gradient entry under ``gtol``, or a
+    relative decrease under ``ftol``."""
+    k = p + q + P + Q
+    x = np.zeros(k)
+    f, g = css_objective(x, u, p, q, P, Q, m, ncond)
+    H = np.eye(k)
+    for it in range(maxiter):
+        if np.max(np.abs(g)) <= gtol:
+            break
+        d = -(H @ g)
+        slope = g @ d
+        if slope >= 0:  # not a descent direction: restart from steepest descent
+            H = np.eye(k)
+            d = -g
+            slope = g @ d
+        step = 1.0 if it > 0 else min(1.0, 1.0 / np.sqrt(g @ g))
+        accepted = False
+        for _ in range(40):
+            trial = x + step * d
+            f_new, g_new = css_objective(trial, u, p, q, P, Q, m, ncond)
+            if f_new <= f + 1e-4 * step * slope:
+                accepted = True
+                break
+            step *= 0.5
+        if not accepted:
+            break
+        s, y = trial - x, g_new - g
+        sy = s @ y
+        if sy > 1e-10 * np.sqrt((s @ s) * (y @ y)):
+            if it == 0:
+                H = np.eye(k) * (sy / (y @ y))
+            rho = 1.0 / sy
+            left = np.eye(k) - rho * np.outer(s, y)
+            H = left @ H @ left.T + rho * np.outer(s, s)
+        done = f - f_new <= ftol * max(abs(f), abs(f_new), 1.0)
+        x, f, g = trial, f_new, g_new
+        if done:
+            break
+    return x
