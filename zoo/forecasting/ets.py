@@ -145,7 +145,7 @@ class ETS(LocalForecaster):
             model = self._model(y, error, trend, damped, seasonal, initialization)
             return compiled.ets_forecast(model, state["params"], horizon, self.alpha_)
         # A pandas endog: statsmodels' ETS prediction results need an index.
-        model = self._model(pd.Series(y), error, trend, damped, seasonal, state.get("initialization", "estimated"))
+        model = self._model(pd.Series(y), error, trend, damped, seasonal, initialization)
         res = model.smooth(state["params"])
         # Multiplicative models' intervals are simulated (1,000 paths): a fixed seed makes them reproducible.
         frame = res.get_prediction(start=len(y), end=len(y) + horizon - 1, rng=0).summary_frame(alpha=self.alpha_)
