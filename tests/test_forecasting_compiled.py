@@ -127,3 +127,16 @@ def test_compiled_ets_forecast_is_statsmodels_prediction(case, rng):
     np.testing.assert_allclose(mean, frame["mean"], rtol=1e-9)
     np.testing.assert_allclose(lower, frame["pi_lower"], rtol=1e-9)
     np.testing.assert_allclose(upper, frame["pi_upper"], rtol=1e-9)
+
+
+def test_compiled_root_check_is_numpys(rng, monkeypatch):
+    """Stationarity/invertibility: the compiled check agrees with np.roots, seasonal polynomials included."""
+    from zoo.forecasting.arima import _polys, _roots_ok
+
+    polys = [np.array([1.0]), np.array([1.0, 0.0, 0.0]), np.array([1.0, -1.0]), np.array([1.0, -0.9995])]
+    for _ in range(200):
+        polys.extend(_polys(rng.uniform(-1.2, 1.2, 4), 1, 1, 1, 1, 12))
+    fast = [_roots_ok(p) for p in polys]
+    monkeypatch.setattr(compiled, "AVAILABLE", False)
+    assert fast == [_roots_ok(p) for p in polys]
+    assert True in fast and False in fast

@@ -108,6 +108,9 @@ def _polys(params, p, q, P, Q, m):
 
 
 def _roots_ok(poly: np.ndarray) -> bool:
+    """Every root of ``poly`` (ascending powers) outside the unit circle, with a 0.001 margin."""
+    if compiled.AVAILABLE:
+        return compiled.roots_outside(np.ascontiguousarray(poly, dtype="float64"), 1.001)
     coefs = np.trim_zeros(poly, "b")
     if len(coefs) <= 1:
         return True

@@ -1,4 +1,4 @@
-"""Compiled (numba) likelihoods for the statistical forecasters: the same optimiser runs, faster evaluations.
+"""Compiled (numba) likelihoods and optimisers for the statistical forecasters.
 
 **ETS** (:func:`ets_fit`). ``ETSModel.fit`` runs L-BFGS-B over the smoothing parameters and initial states
 with forward-difference gradients: about 70 log-likelihood evaluations per model. Each is statsmodels'
@@ -10,10 +10,18 @@ step 1e-8, stepping backwards at an upper bound), but the likelihood and its gra
 compiled call that keeps the seasonal states in a ring buffer. The parameters it returns are
 statsmodels' and go straight into ``ETSModel.smooth`` and ``loglike``.
 
-**ARIMA** (:func:`css_objective`, :func:`css_bfgs`). The CSS objective of ``zoo.forecasting.arima.css_fit``
-and its exact gradient (four filtered series) in one compiled call, where the NumPy version makes up
-to four ``lfilter`` calls and a dozen array operations per evaluation; and BFGS over it, compiled
-too, since scipy's L-BFGS-B spent twice the objective's time per step in Python.
+Its forecasts (:func:`ets_forecast`) start from the compiled loop's last states: the mean is the
+error-free simulation, the interval ETSResults' formula or the same 1,000 seeded paths, without the
+results object (whose complex-step Hessian took a quarter of the time).
+
+**ARIMA** (:func:`css_objective`, :func:`css_bfgs`, :func:`roots_outside`). The CSS objective of
+``zoo.forecasting.arima.css_fit`` and its exact gradient (four filtered series) in one compiled call,
+where the NumPy version makes up to four ``lfilter`` calls and a dozen array operations per
+evaluation; BFGS over it, compiled too, since scipy's L-BFGS-B spent twice the objective's time per
+step in Python; and the stationarity/invertibility check on the fitted polynomials' roots.
+
+The first call in a fresh checkout compiles (10-20 s a process), then numba's cache in
+``__pycache__`` serves every later process.
 
 numba is optional (the ``forecast`` extra installs it); without it :data:`AVAILABLE` is False and the
 callers keep their NumPy/statsmodels paths. Tests check both against those paths.
@@ -344,3 +352,15 @@ def css_bfgs(u, p, q, P, Q, m, ncond, maxiter=200, gtol=1e-6, ftol=2.22044604925
         if done:
             break
     return x
+
+
+@_njit
+def roots_outside(poly, margin):
+    """Whether every root of ``poly`` (ascending powers, trailing zeros ignored) lies outside the circle of
+    radius ``margin``: ``zoo.forecasting.arima._roots_ok`` (1.6 against 39 us with ``np.roots``)."""
+    k = poly.shape[0]
+    while k > 1 and poly[k - 1] == 0.0:
+        k -= 1
+    if k <= 1:
+        return True
+    return bool(np.all(np.abs(np.roots(poly[:k][::-1].astype(np.complex128))) > margin))
