@@ -31,6 +31,7 @@ from scipy.signal import lfilter
 
 from zoo.errors import ZooValueError, check_choice, check_int
 from zoo.forecasting import compiled
+from zoo.forecasting.compiled import seasonal_poly
 from zoo.forecasting.base import LocalForecaster
 
 
@@ -87,13 +88,6 @@ def _difference(x: np.ndarray, d: int, D: int, m: int) -> np.ndarray:
     return x
 
 
-def _seasonal_poly(coefs: np.ndarray, m: int, sign: float) -> np.ndarray:
-    """1 + sign * (c_1 B^m + c_2 B^2m + ...), ascending powers of B."""
-    poly = np.zeros(len(coefs) * m + 1)
-    poly[0], poly[m::m] = 1.0, sign * coefs
-    return poly
-
-
 def _polys(params, p, q, P, Q, m):
     ar = np.empty(p + 1)
     ar[0], ar[1:] = 1.0, -params[:p]
@@ -101,9 +95,9 @@ def _polys(params, p, q, P, Q, m):
     ma[0], ma[1:] = 1.0, params[p:p + q]
     sphi, stheta = params[p + q:p + q + P], params[p + q + P:p + q + P + Q]
     if P:
-        ar = np.convolve(ar, _seasonal_poly(sphi, m, -1.0))  # polynomials in B, ascending powers
+        ar = np.convolve(ar, seasonal_poly(sphi, m, -1.0))  # polynomials in B, ascending powers
     if Q:
-        ma = np.convolve(ma, _seasonal_poly(stheta, m, 1.0))
+        ma = np.convolve(ma, seasonal_poly(stheta, m, 1.0))
     return ar, ma
 
 
@@ -115,14 +109,6 @@ def _roots_ok(poly: np.ndarray) -> bool:
     if len(coefs) <= 1:
         return True
     return bool(np.all(np.abs(np.roots(coefs[::-1])) > 1.001))
-
-
-def _lagged(x: np.ndarray, lag: int) -> np.ndarray:
-    """``x`` delayed by ``lag`` steps (B^lag x), zeros before the start."""
-    out = np.zeros_like(x)
-    if lag < len(x):
-        out[lag:] = x[:len(x) - lag]
-    return out
 
 
 def css_fit(u: np.ndarray, p: int, q: int, P: int = 0, Q: int = 0, m: int = 1):
@@ -147,36 +133,11 @@ def css_fit(u: np.ndarray, p: int, q: int, P: int = 0, Q: int = 0, m: int = 1):
     if k == 0:
         return np.zeros(0), float(np.mean(u ** 2)), n_eff
 
-    def objective(params):
-        phi, theta = params[:p], params[p:p + q]
-        sphi, stheta = params[p + q:p + q + P], params[p + q + P:]
-        ar, ma = _polys(params, p, q, P, Q, m)
-        e = lfilter(ar, ma, u)
-        ss = float(np.dot(e[ncond:], e[ncond:]))
-        if not np.isfinite(ss) or ss <= 0:
-            return 1e10, np.zeros(k)
-        de = []
-        if p:
-            v = lfilter(_seasonal_poly(sphi, m, -1.0), ma, u)
-            de += [_lagged(v, i) for i in range(1, p + 1)]
-        if q:
-            v = lfilter(_seasonal_poly(stheta, m, 1.0), ma, e)
-            de += [_lagged(v, i) for i in range(1, q + 1)]
-        if P:
-            v = lfilter(np.r_[1.0, -phi], ma, u)
-            de += [_lagged(v, j * m) for j in range(1, P + 1)]
-        if Q:
-            v = lfilter(np.r_[1.0, theta], ma, e)
-            de += [_lagged(v, j * m) for j in range(1, Q + 1)]
-        grad = -2.0 * (np.stack(de)[:, ncond:] @ e[ncond:]) / ss
-        if not np.all(np.isfinite(grad)):
-            return 1e10, np.zeros(k)
-        return np.log(ss / n_eff), grad
-
-    if compiled.AVAILABLE:  # the same objective and gradient, compiled, under a compiled BFGS
-        params = compiled.css_bfgs(np.ascontiguousarray(u, dtype="float64"), p, q, P, Q, int(m), int(ncond))
-    else:
-        params = minimize(objective, np.zeros(k), jac=True, method="L-BFGS-B",
+    args = (np.ascontiguousarray(u, dtype="float64"), p, q, P, Q, int(m), int(ncond))
+    if compiled.AVAILABLE:  # the objective and gradient compiled, under a compiled BFGS
+        params = compiled.css_bfgs(*args)
+    else:  # the same objective as NumPy on scipy's lfilter
+        params = minimize(compiled.css_objective, np.zeros(k), args=args, jac=True, method="L-BFGS-B",
                           options={"maxiter": 200, "gtol": 1e-6}).x
     ar, ma = _polys(params, p, q, P, Q, m)
     if not (_roots_ok(ar) and _roots_ok(ma)):
@@ -227,7 +188,7 @@ def arima_forecast(x: np.ndarray, state: dict, horizon: int) -> tuple[np.ndarray
     for _ in range(d):
         full = np.convolve(full, [1.0, -1.0])
     for _ in range(D):
-        full = np.convolve(full, _seasonal_poly(np.ones(1), m, -1.0))  # 1 - B^m
+        full = np.convolve(full, seasonal_poly(np.ones(1), m, -1.0))  # 1 - B^m
     start = d + D * m
     e = np.zeros(len(x) + horizon)
     e[start:len(x)] = lfilter(ar, ma, _difference(x, d, D, m))

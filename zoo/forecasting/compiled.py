@@ -15,9 +15,9 @@ error-free simulation, the interval ETSResults' formula or the same 1,000 seeded
 results object (whose complex-step Hessian took a quarter of the time).
 
 **ARIMA** (:func:`css_objective`, :func:`css_bfgs`, :func:`roots_outside`). The CSS objective of
-``zoo.forecasting.arima.css_fit`` and its exact gradient (four filtered series) in one compiled call,
-where the NumPy version makes up to four ``lfilter`` calls and a dozen array operations per
-evaluation; BFGS over it, compiled too, since scipy's L-BFGS-B spent twice the objective's time per
+``zoo.forecasting.arima.css_fit`` and its exact gradient (four filtered series) in one compiled call
+(without numba the same function runs as NumPy on scipy's ``lfilter``, ~3x slower per evaluation);
+BFGS over it, compiled too, since scipy's L-BFGS-B spent twice the objective's time per
 step in Python; and the stationarity/invertibility check on the fitted polynomials' roots.
 
 The first call in a fresh checkout compiles (10-20 s a process), then numba's cache in
@@ -155,8 +155,7 @@ def ets_fit(model, maxiter: int = 200) -> np.ndarray:
     return model._model_params(fitted)
 
 
-@_njit
-def _lfilter(b, a, x):
+def _lfilter_loop(b, a, x):
     """``scipy.signal.lfilter(b, a, x)`` with ``a[0] == 1`` and zero initial conditions. Seasonal polynomials
     (mostly zero taps) loop over their non-zero taps only."""
     n = x.shape[0]
@@ -182,8 +181,15 @@ def _lfilter(b, a, x):
     return out
 
 
+if AVAILABLE:
+    _lfilter = _njit(_lfilter_loop)
+else:  # the same filter, compiled by scipy: css_objective runs as plain NumPy
+    from scipy.signal import lfilter as _lfilter
+
+
 @_njit
-def _seasonal_poly(coefs, m, sign):
+def seasonal_poly(coefs, m, sign):
+    """1 + sign * (c_1 B^m + c_2 B^2m + ...), ascending powers of B (``zoo.forecasting.arima`` uses it too)."""
     poly = np.zeros(coefs.shape[0] * m + 1)
     poly[0] = 1.0
     for j in range(coefs.shape[0]):
@@ -194,21 +200,19 @@ def _seasonal_poly(coefs, m, sign):
 @_njit
 def _lag_dot(v, lag, e, start):
     """sum over t >= start of v[t - lag] e[t] (v is zero before its first point)."""
-    acc = 0.0
-    for t in range(max(start, lag), e.shape[0]):
-        acc += v[t - lag] * e[t]
-    return acc
+    first = max(start, lag)
+    return np.dot(v[first - lag:e.shape[0] - lag], e[first:]) if first < e.shape[0] else 0.0
 
 
 @_njit
 def css_objective(params, u, p, q, P, Q, m, ncond):
     """``(log(SSE / n_eff), gradient)`` of a zero-mean (seasonal) ARMA's conditional sum of squares on ``u``:
-    ``zoo.forecasting.arima.css_fit``'s objective, evaluated the same way."""
+    ``zoo.forecasting.arima.css_fit``'s objective, compiled or, without numba, NumPy on scipy's ``lfilter``."""
     k = p + q + P + Q
     phi, theta = params[:p], params[p:p + q]
     sphi, stheta = params[p + q:p + q + P], params[p + q + P:]
-    ar = np.convolve(np.concatenate((np.ones(1), -phi)), _seasonal_poly(sphi, m, -1.0))
-    ma = np.convolve(np.concatenate((np.ones(1), theta)), _seasonal_poly(stheta, m, 1.0))
+    ar = np.convolve(np.concatenate((np.ones(1), -phi)), seasonal_poly(sphi, m, -1.0))
+    ma = np.convolve(np.concatenate((np.ones(1), theta)), seasonal_poly(stheta, m, 1.0))
     e = _lfilter(ar, ma, u)
     ss = 0.0
     for t in range(ncond, e.shape[0]):
@@ -217,11 +221,11 @@ def css_objective(params, u, p, q, P, Q, m, ncond):
     if not np.isfinite(ss) or ss <= 0:
         return 1e10, grad
     if p:
-        v = _lfilter(_seasonal_poly(sphi, m, -1.0), ma, u)
+        v = _lfilter(seasonal_poly(sphi, m, -1.0), ma, u)
         for i in range(p):
             grad[i] = _lag_dot(v, i + 1, e, ncond)
     if q:
-        v = _lfilter(_seasonal_poly(stheta, m, 1.0), ma, e)
+        v = _lfilter(seasonal_poly(stheta, m, 1.0), ma, e)
         for i in range(q):
             grad[p + i] = _lag_dot(v, i + 1, e, ncond)
     if P:
