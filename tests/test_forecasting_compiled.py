@@ -59,6 +59,124 @@ def test_compiled_ets_fit_is_statsmodels_fit(case, rng):
     np.testing.assert_allclose(params[smoothing], expected[smoothing], rtol=0.02, atol=0.01)
 
 
+def _spec_cases():
+    for m, n in [(4, 96), (12, 60), (24, 80), (7, 15), (3, 9), (12, 30)]:
+        for error in ("add", "mul"):
+            for trend, damped in [(None, False), ("add", False), ("add", True), ("mul", True)]:
+                for seasonal in (None, "add", "mul"):
+                    for initialization in ("estimated", "heuristic"):
+                        yield m, n, dict(error=error, trend=trend, damped_trend=damped, seasonal=seasonal,
+                                         seasonal_periods=m if seasonal else None,
+                                         initialization_method=initialization)
+
+
+def test_ets_spec_is_statsmodels_set_up(rng):
+    """EtsSpec gives ETSModel's parameter names, start, bounds and internal layout (initial states by the
+    heuristic or the simple method, whichever statsmodels picks for the length), and raises where it
+    raises: 288 models, periods 3 to 24, series of 9 to 96 values."""
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+    from zoo.forecasting.ets_spec import EtsSpec
+
+    checked = raised = 0
+    for m, n, kwargs in _spec_cases():
+        y = _series(rng, n=n, m=m)
+        try:
+            reference = ETSModel(y, **kwargs)
+        except ValueError:
+            with pytest.raises(ValueError):
+                EtsSpec(y, **kwargs)
+            raised += 1
+            continue
+        spec = EtsSpec(y, **kwargs)
+        assert spec.param_names == reference.param_names and spec.k_params == reference.k_params
+        assert spec.short_name == reference.short_name
+        start = spec._convert_and_bound_start_params(spec.start_params)
+        np.testing.assert_allclose(start, reference._convert_and_bound_start_params(reference.start_params),
+                                   rtol=1e-10, atol=1e-10)
+        np.testing.assert_allclose(spec._setup_bounds(), reference._setup_bounds(), rtol=1e-10, atol=1e-10)
+        params = reference.start_params + 0.01
+        np.testing.assert_allclose(spec._internal_params(params), reference._internal_params(params), rtol=1e-10,
+                                   atol=1e-10)
+        np.testing.assert_array_equal(spec._model_params(start), reference._model_params(start))
+        checked += 1
+    assert checked == 248 and raised == 40
+
+
+@pytest.mark.parametrize("case", sorted(ETS_CASES))
+def test_ets_fit_from_the_spec_is_the_fit_from_statsmodels_model(case, rng):
+    """compiled.ets_fit and ets_forecast give the same numbers from an EtsSpec as from an ETSModel."""
+    from zoo.forecasting.ets_spec import EtsSpec
+
+    y = _series(rng)
+    error, trend, damped, seasonal, initialization = ETS_CASES[case]
+    spec = EtsSpec(y, error=error, trend=trend, damped_trend=damped, seasonal=seasonal,
+                   seasonal_periods=4 if seasonal else None, initialization_method=initialization)
+    model = _model(y, *ETS_CASES[case])
+    params = compiled.ets_fit(spec)
+    # The heuristic states differ from statsmodels' pandas rolling mean in the last bits, which L-BFGS-B can
+    # carry a little way in a flat likelihood: the same optimum, to its tolerance.
+    expected = compiled.ets_fit(model)
+    assert model.loglike(params) == pytest.approx(model.loglike(expected), abs=1e-6)
+    np.testing.assert_allclose(params, expected, rtol=1e-3, atol=1e-4)
+    assert compiled.ets_loglike(spec, params) == pytest.approx(model.loglike(params), rel=1e-12)
+    for ours, theirs in zip(compiled.ets_forecast(spec, params, 6, 0.05), compiled.ets_forecast(model, params, 6, 0.05)):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+@pytest.mark.parametrize("kinds", [(False, False, False), (False, False, True), (True, True, True), (False, True, False)])
+def test_compiled_ets_objective_is_one_loglike_per_point(kinds, rng):
+    """The objective evaluates the point and its k forward steps in one loop: the same values, to the bit,
+    as k + 1 calls of the single-point likelihood."""
+    y = np.abs(_series(rng)) + 10
+    template = np.array([0.3, 0.2, 0.1, 0.9, y[0], 1.01 if kinds[0] else 0.5, 1.1, 0.9, 1.05, 1.0])
+    if not kinds[1]:
+        template[6:] = [2.0, -1.0, 0.5, 0.0]
+    free = np.array([0, 1, 2, 3, 4, 5, 6, 7, 8])
+    lower = np.array([1e-4, 1e-4, 1e-4, 0.8] + [-np.inf] * 5)
+    upper = np.array([0.9999, 0.9999, 0.9999, 0.9] + [np.inf] * 5)  # phi at its upper bound: a backward step
+    x = template[free].copy()
+    value, grad = compiled._objective(x, lower, upper, template, free, y, *kinds)
+    assert value == -compiled._loglike(template, y, *kinds) / len(y)
+    for k in range(len(x)):
+        h = compiled.EPSILON if x[k] + compiled.EPSILON <= upper[k] else -compiled.EPSILON
+        stepped = template.copy()
+        stepped[free[k]] = x[k] + h
+        expected = (-compiled._loglike(stepped, y, *kinds) / len(y) - value) / ((x[k] + h) - x[k])
+        assert grad[k] == expected
+
+
+def test_lbfgsb_is_scipys_run(monkeypatch):
+    """Driving scipy's L-BFGS-B routine directly gives fmin_l_bfgs_b's iterates: at its optimum, at an
+    iteration cap and with bounds of every kind; where the routine is missing, fmin_l_bfgs_b itself."""
+    from scipy.optimize import fmin_l_bfgs_b, rosen, rosen_der
+
+    def fun(x):
+        return rosen(x), rosen_der(x)
+
+    x0 = np.array([-1.2, 1.0, 0.3, 2.0])
+    lower = np.array([-np.inf, 0.5, -np.inf, -1.0])
+    upper = np.array([np.inf, np.inf, 0.8, 1.5])
+    bounds = list(zip(lower, upper))
+    for maxiter in (5, 200):
+        expected = fmin_l_bfgs_b(fun, x0, bounds=bounds, maxiter=maxiter)[0]
+        np.testing.assert_array_equal(compiled.lbfgsb(fun, x0, lower, upper, maxiter=maxiter), expected)
+    from scipy.optimize import _lbfgsb
+
+    expected = fmin_l_bfgs_b(fun, x0, bounds=bounds, maxiter=200)[0]
+    real, refused = _lbfgsb.setulb, []
+
+    def changed(*args):  # a scipy whose routine takes other arguments: the first call fails
+        if not refused:
+            refused.append(args)
+            raise TypeError("setulb() takes 18 positional arguments")
+        return real(*args)
+
+    monkeypatch.setattr(_lbfgsb, "setulb", changed)
+    np.testing.assert_array_equal(compiled.lbfgsb(fun, x0, lower, upper, maxiter=200), expected)
+    assert refused
+
+
 def test_ets_forecaster_without_numba_gives_the_same_forecasts(rng, monkeypatch):
     """Where numba is missing, ETS falls back to statsmodels' own fit, with the same result."""
     import pandas as pd
