@@ -478,9 +478,10 @@ def test_backtest_fits_arima_and_sarima_once_they_are_one_model(csv_path, monkey
     from zoo.forecasting.backtesting import backtest
 
     df = read_csv(csv_path)
-    fits = []
+    fits, fitted = [], []
     real = AutoARIMA._fit
-    monkeypatch.setattr(AutoARIMA, "_fit", lambda self, data: (fits.append(self.seasonal), real(self, data))[1])
+    monkeypatch.setattr(AutoARIMA, "_fit", lambda self, data: (fits.append(self.seasonal), fitted.append(self),
+                                                               real(self, data))[2])
     predictions = []
     real_predict = AutoARIMA.predict
     monkeypatch.setattr(AutoARIMA, "predict", lambda self, *a, **k: (predictions.append(self.seasonal),
@@ -492,7 +493,7 @@ def test_backtest_fits_arima_and_sarima_once_they_are_one_model(csv_path, monkey
     assert predictions == ["auto", False]  # and arima's forecast of the window
     scores = run.scores.set_index("model")
     # sarima's time is the fit and forecast it took over (the model's own times), not the instant of taking them
-    assert scores.loc["sarima", "fit_time_s"] == pytest.approx(scores.loc["arima", "fit_time_s"], rel=0.5)
+    assert scores.loc["sarima", "fit_time_s"] == fitted[0].fit_time_ > 0
     assert scores.loc["sarima", "predict_time_s"] == scores.loc["arima", "predict_time_s"]
     by = {m: g["yhat"].to_numpy() for m, g in run.forecasts.groupby("model")}
     np.testing.assert_array_equal(by["sarima"], by["arima"])

@@ -247,14 +247,30 @@ def test_compiled_ets_forecast_is_statsmodels_prediction(case, rng):
     np.testing.assert_allclose(upper, frame["pi_upper"], rtol=1e-9)
 
 
-def test_compiled_root_check_is_numpys(rng, monkeypatch):
-    """Stationarity/invertibility: the compiled check agrees with np.roots, seasonal polynomials included."""
-    from zoo.forecasting.arima import _polys, _roots_ok
-
+def test_compiled_root_check_is_numpys(rng):
+    """The compiled root check agrees with NumPy's np.roots (the same function uncompiled)."""
     polys = [np.array([1.0]), np.array([1.0, 0.0, 0.0]), np.array([1.0, -1.0]), np.array([1.0, -0.9995])]
-    for _ in range(200):
-        polys.extend(_polys(rng.uniform(-1.2, 1.2, 4), 1, 1, 1, 1, 12))
-    fast = [_roots_ok(p) for p in polys]
-    monkeypatch.setattr(compiled, "AVAILABLE", False)
-    assert fast == [_roots_ok(p) for p in polys]
+    polys += [np.r_[1.0, rng.uniform(-1.5, 1.5, k)] for k in (1, 2, 3, 5) for _ in range(50)]
+    fast = [compiled.roots_outside(p, 1.001) for p in polys]
+    assert fast == [compiled.roots_outside.py_func(p, 1.001) for p in polys]
     assert True in fast and False in fast
+
+
+@pytest.mark.parametrize("orders", [(1, 1, 1, 1, 12), (2, 0, 1, 0, 4), (0, 2, 0, 2, 24), (3, 2, 0, 0, 1)])
+def test_arma_root_check_by_factors_is_the_check_of_the_full_polynomials(orders, rng):
+    """phi, theta, Phi and Theta checked one by one (the seasonal ones against 1.001^m) give the answer of
+    np.roots on the full ar(B) = phi(B) Phi(B^m) and ma(B) = theta(B) Theta(B^m)."""
+    from zoo.forecasting.arima import _polys
+
+    def outside(poly):
+        coefs = np.trim_zeros(poly, "b")
+        return len(coefs) <= 1 or bool(np.all(np.abs(np.roots(coefs[::-1])) > 1.001))
+
+    p, q, P, Q, m = orders
+    answers = []
+    for _ in range(200):
+        params = rng.uniform(-1.3, 1.3, p + q + P + Q)
+        ar, ma = _polys(params, p, q, P, Q, m)
+        answers.append(outside(ar) and outside(ma))
+        assert compiled.arma_roots_outside(params, p, q, P, Q, m, 1.001) == answers[-1]
+    assert True in answers and False in answers

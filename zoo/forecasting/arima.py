@@ -70,7 +70,12 @@ def nsdiffs(y: np.ndarray, m: int, max_D: int = 1) -> int:
     x = np.asarray(y, dtype="float64")
     D = 0
     while D < max_D and m > 1 and len(x) >= 2 * m + 1 and np.ptp(x) > 0:
-        res = STL(x, period=m, robust=False).fit()
+        # R's stl() evaluates each LOESS every ceil(window / 10) points and interpolates between them;
+        # statsmodels' default evaluates every point. R's jumps took 4.4 against 12.6 ms a series for
+        # hourly data (m = 24, ~900 points); the strength moved by at most 0.0007 on 1,414 synthetic series.
+        windows = STL(x, period=m, robust=False).config
+        jumps = {f"{part}_jump": int(np.ceil(windows[part] / 10)) for part in ("seasonal", "trend", "low_pass")}
+        res = STL(x, period=m, robust=False, **jumps).fit()
         var_r, var_sr = np.var(res.resid), np.var(res.seasonal + res.resid)
         strength = max(0.0, 1.0 - var_r / var_sr) if var_sr > 0 else 0.0
         if strength <= 0.64:
@@ -101,16 +106,6 @@ def _polys(params, p, q, P, Q, m):
     return ar, ma
 
 
-def _roots_ok(poly: np.ndarray) -> bool:
-    """Every root of ``poly`` (ascending powers) outside the unit circle, with a 0.001 margin."""
-    if compiled.AVAILABLE:
-        return compiled.roots_outside(np.ascontiguousarray(poly, dtype="float64"), 1.001)
-    coefs = np.trim_zeros(poly, "b")
-    if len(coefs) <= 1:
-        return True
-    return bool(np.all(np.abs(np.roots(coefs[::-1])) > 1.001))
-
-
 def css_fit(u: np.ndarray, p: int, q: int, P: int = 0, Q: int = 0, m: int = 1):
     """CSS estimate of a zero-mean (seasonal) ARMA on ``u``: ``(params, sigma2, n_eff)`` or None.
 
@@ -135,15 +130,16 @@ def css_fit(u: np.ndarray, p: int, q: int, P: int = 0, Q: int = 0, m: int = 1):
 
     args = (np.ascontiguousarray(u, dtype="float64"), p, q, P, Q, int(m), int(ncond))
     if compiled.AVAILABLE:  # the objective and gradient compiled, under a compiled BFGS
-        params = compiled.css_bfgs(*args)
+        # Every argument given: numba dispatches a call that omits defaults through Python (~300 us).
+        params, log_sigma2 = compiled.css_bfgs(*args, 200, 1e-6, 2.220446049250313e-09)
     else:  # the same objective as NumPy on scipy's lfilter
-        params = minimize(compiled.css_objective, np.zeros(k), args=args, jac=True, method="L-BFGS-B",
-                          options={"maxiter": 200, "gtol": 1e-6}).x
-    ar, ma = _polys(params, p, q, P, Q, m)
-    if not (_roots_ok(ar) and _roots_ok(ma)):
+        result = minimize(compiled.css_objective, np.zeros(k), args=args, jac=True, method="L-BFGS-B",
+                          options={"maxiter": 200, "gtol": 1e-6})
+        params, log_sigma2 = result.x, result.fun
+    # Stationary and invertible, with a 0.001 margin (numba's np.roots or NumPy's).
+    if not compiled.arma_roots_outside(np.ascontiguousarray(params, dtype="float64"), p, q, P, Q, int(m), 1.001):
         return None
-    e = lfilter(ar, ma, u)[ncond:]
-    return params, float(np.dot(e, e) / n_eff), n_eff
+    return params, float(np.exp(log_sigma2)), n_eff  # the objective is log(SSE / n_eff)
 
 
 def residuals_settled(state: dict, n: int, tolerance: float = 0.01) -> bool:
@@ -259,16 +255,19 @@ class AutoARIMA(LocalForecaster):
             cols.extend(np.asarray(exog, dtype="float64").T)
         return np.column_stack(cols) if cols else None
 
-    def _evaluate(self, y, exog, d, D, m, order, include_mean):
-        p, q, P, Q = order
+    def _regress(self, y, exog, d, D, m, include_mean):
+        """The differenced series less its regression (constant/drift, exogenous columns) by least squares:
+        ``(u, beta)``, the same for every ARMA order."""
         X = self._regressors(0, len(y), d, D, include_mean, exog)
         w = _difference(y, d, D, m)
-        beta = np.zeros(0)
-        u = w
-        if X is not None:
-            Xw = np.column_stack([_difference(c, d, D, m) for c in X.T])
-            beta, *_ = np.linalg.lstsq(Xw, w, rcond=None)
-            u = w - Xw @ beta
+        if X is None:
+            return w, np.zeros(0)
+        Xw = np.column_stack([_difference(c, d, D, m) for c in X.T])
+        beta, *_ = np.linalg.lstsq(Xw, w, rcond=None)
+        return w - Xw @ beta, beta
+
+    def _evaluate(self, u, beta, d, D, m, order, include_mean):
+        p, q, P, Q = order
         fit = css_fit(u, p, q, P, Q, m)
         if fit is None:
             return None
@@ -287,7 +286,7 @@ class AutoARIMA(LocalForecaster):
         if len(y) - d - D * m < 3 or np.ptp(y) == 0:
             return {"fallback": True}
         can_mean = d + D <= 1
-        tried = {}
+        tried, regressed = {}, {}
 
         def visit(p, q, P, Q, c):
             key = (p, q, P, Q, c)
@@ -296,7 +295,9 @@ class AutoARIMA(LocalForecaster):
             if min(key[:4]) < 0 or p > self.max_p or q > self.max_q or P > self.max_P or Q > self.max_Q \
                     or p + q + P + Q > self.max_order or (c and not can_mean):
                 return
-            tried[key] = self._evaluate(y, exog, d, D, m, (p, q, P, Q), c)
+            if c not in regressed:
+                regressed[c] = self._regress(y, exog, d, D, m, c)
+            tried[key] = self._evaluate(*regressed[c], d, D, m, (p, q, P, Q), c)
 
         sP, sQ = (1, 1) if seasonal else (0, 0)
         starts = [(2, 2, sP, sQ), (0, 0, 0, 0), (1, 0, sP, 0), (0, 1, 0, sQ)]

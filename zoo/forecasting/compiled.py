@@ -14,11 +14,11 @@ Its forecasts (:func:`ets_forecast`) start from the compiled loop's last states:
 error-free simulation, the interval ETSResults' formula or the same 1,000 seeded paths, without the
 results object (whose complex-step Hessian took a quarter of the time).
 
-**ARIMA** (:func:`css_objective`, :func:`css_bfgs`, :func:`roots_outside`). The CSS objective of
+**ARIMA** (:func:`css_objective`, :func:`css_bfgs`, :func:`arma_roots_outside`). The CSS objective of
 ``zoo.forecasting.arima.css_fit`` and its exact gradient (four filtered series) in one compiled call
 (without numba the same function runs as NumPy on scipy's ``lfilter``, ~3x slower per evaluation);
 BFGS over it, compiled too, since scipy's L-BFGS-B spent twice the objective's time per
-step in Python; and the stationarity/invertibility check on the fitted polynomials' roots.
+step in Python; and the stationarity/invertibility check on the roots of the fitted polynomials' factors.
 
 The first call in a fresh checkout compiles (10-20 s a process), then numba's cache in
 ``__pycache__`` serves every later process.
@@ -432,7 +432,7 @@ def css_bfgs(u, p, q, P, Q, m, ncond, maxiter=200, gtol=1e-6, ftol=2.22044604925
     scipy's L-BFGS-B on the same objective spends ~55 us a step in Python against ~25 us for the
     objective itself (M4 Weekly, ~1,000 points); with at most five parameters, full BFGS costs nothing
     extra. Its stopping rules are L-BFGS-B's defaults: the largest gradient entry under ``gtol``, or a
-    relative decrease under ``ftol``."""
+    relative decrease under ``ftol``. Returns the parameters and the objective there."""
     k = p + q + P + Q
     x = np.zeros(k)
     f, g = css_objective(x, u, p, q, P, Q, m, ncond)
@@ -469,16 +469,40 @@ def css_bfgs(u, p, q, P, Q, m, ncond, maxiter=200, gtol=1e-6, ftol=2.22044604925
         x, f, g = trial, f_new, g_new
         if done:
             break
-    return x
+    return x, f
 
 
 @_njit
 def roots_outside(poly, margin):
     """Whether every root of ``poly`` (ascending powers, trailing zeros ignored) lies outside the circle of
-    radius ``margin``: ``zoo.forecasting.arima._roots_ok`` (1.6 against 39 us with ``np.roots``)."""
+    radius ``margin`` (1.6 against 39 us with NumPy's ``np.roots`` for a polynomial of degree 4)."""
     k = poly.shape[0]
     while k > 1 and poly[k - 1] == 0.0:
         k -= 1
     if k <= 1:
         return True
     return bool(np.all(np.abs(np.roots(poly[:k][::-1].astype(np.complex128))) > margin))
+
+
+@_njit
+def _factor(params, start, stop, sign):
+    """1 + sign * params[start:stop]: one factor of an ARMA polynomial, ascending powers (of B or B^m)."""
+    out = np.empty(stop - start + 1)
+    out[0] = 1.0
+    for i in range(start, stop):
+        out[1 + i - start] = sign * params[i]
+    return out
+
+
+@_njit
+def arma_roots_outside(params, p, q, P, Q, m, margin):
+    """Stationary and invertible: the roots of ar(B) = phi(B) Phi(B^m) and ma(B) = theta(B) Theta(B^m) (the
+    polynomials of ``zoo.forecasting.arima._polys``) outside the circle of radius ``margin``, checked factor
+    by factor. A product's roots are its factors', and each root w of Phi gives m roots of Phi(B^m), all of
+    modulus |w|^(1/m), so Phi and Theta are checked against margin^m: the same answer as the roots of ar and
+    ma (degree up to p + P m: 95 against a few us for monthly data, m = 12)."""
+    seasonal = margin ** m
+    return (roots_outside(_factor(params, 0, p, -1.0), margin)
+            and roots_outside(_factor(params, p, p + q, 1.0), margin)
+            and roots_outside(_factor(params, p + q, p + q + P, -1.0), seasonal)
+            and roots_outside(_factor(params, p + q + P, p + q + P + Q, 1.0), seasonal))
