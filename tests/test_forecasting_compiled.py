@@ -274,3 +274,47 @@ def test_arma_root_check_by_factors_is_the_check_of_the_full_polynomials(orders,
         answers.append(outside(ar) and outside(ma))
         assert compiled.arma_roots_outside(params, p, q, P, Q, m, 1.001) == answers[-1]
     assert True in answers and False in answers
+
+
+@pytest.mark.parametrize("orders", [((1, 1, 1), (0, 1, 1, 12), True), ((2, 1, 2), (1, 1, 1, 12), False),
+                                    ((0, 1, 1), (0, 0, 0, 0), True), ((1, 0, 1), (2, 0, 2, 4), True),
+                                    ((2, 0, 0), (0, 1, 2, 24), False)])
+def test_compiled_kalman_forecast_is_sarimax_forecast(orders, rng):
+    """SARIMAX's matrices through the compiled filter: get_forecast's mean and variance, with and without
+    a regression, seasonal or not."""
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+    from zoo.forecasting.arima import sarimax_forecast
+
+    order, seasonal_order, drift = orders
+    n, horizon = 150, 12
+    t = np.arange(n + horizon, dtype="float64")
+    y = 500 + 40 * np.sin(2 * np.pi * t[:n] / 12) + np.cumsum(rng.normal(0, 5, n))
+    X, X_future = (t[:n, None], t[n:, None]) if drift else (None, None)
+    k = order[0] + order[2] + seasonal_order[0] + seasonal_order[2]
+    params = np.r_[[0.8] if drift else [], rng.uniform(-0.5, 0.5, k), 25.0]
+
+    def model():
+        return SARIMAX(y, exog=X, order=order, seasonal_order=seasonal_order, trend="n",
+                       enforce_stationarity=False, enforce_invertibility=False)
+
+    frame = model().filter(params, cov_type="none").get_forecast(horizon, exog=X_future).summary_frame()
+    mean, variance = sarimax_forecast(model(), params, horizon, None if X_future is None else X_future[:, 0] * 0.8)
+    np.testing.assert_allclose(mean, frame["mean"], rtol=1e-9)
+    np.testing.assert_allclose(np.sqrt(variance), frame["mean_se"], rtol=1e-8)
+
+
+def test_arima_kalman_forecast_without_numba_is_the_same(rng, monkeypatch):
+    """AutoARIMA's exact forecast (series whose CSS residuals have not settled) is SARIMAX's with or without
+    numba: mean and interval."""
+    from zoo.forecasting.arima import AutoARIMA
+
+    y = 300 + 20 * np.sin(2 * np.pi * np.arange(120) / 12) + np.cumsum(rng.normal(0, 3, 120))
+    state = {"order": (1, 1, 0, 1), "d": 1, "D": 1, "m": 12, "include_mean": False, "beta": np.zeros(0),
+             "arma": np.array([0.3, -0.2, -0.9]), "sigma2": 9.0}
+    model = AutoARIMA(season_length=12)
+    fast = model._kalman_forecast(state, y, 18, None)
+    monkeypatch.setattr(compiled, "AVAILABLE", False)
+    slow = model._kalman_forecast(state, y, 18, None)
+    for a, b in zip(fast, slow):
+        np.testing.assert_allclose(a, b, rtol=1e-9)

@@ -16,7 +16,8 @@ The search follows R's ``auto.arima``:
    psi weights on the CSS residuals (:func:`arima_forecast`). These equal the exact Kalman
    forecasts of statsmodels' ``SARIMAX`` once the residuals' zero start has died out
    (:func:`residuals_settled`), and are 50-600x faster (M4 Weekly; hourly, m = 24). Until then
-   SARIMAX runs.
+   SARIMAX's state space runs, through a compiled Kalman filter where numba is installed
+   (:func:`sarimax_forecast`).
 
 Example:
     >>> from zoo.forecasting.arima import AutoARIMA
@@ -202,6 +203,29 @@ def arima_forecast(x: np.ndarray, state: dict, horizon: int) -> tuple[np.ndarray
     return values[len(x):], state["sigma2"] * np.cumsum(psi ** 2)
 
 
+def sarimax_forecast(model, params, horizon: int, future_intercept=None):
+    """``(mean, variance)`` of ``model.filter(params).get_forecast(horizon)`` for the SARIMAX models AutoARIMA
+    builds (no stationarity enforced, so every state starts approximately diffuse; any regression in the
+    observation intercept), from SARIMAX's own matrices by :func:`compiled.kalman_forecast`: 3.6 against
+    ~25 ms for an hourly (m = 24, 51 states, 900 points) filter. ``future_intercept``: the regression over the
+    horizon (``X_future @ beta``), zero by default."""
+    model.update(params)
+    ssm = model.ssm
+    if ssm.initialization.initialization_type != "approximate_diffuse":
+        raise ValueError("sarimax_forecast handles SARIMAX models without enforced stationarity only.")
+    T = np.asarray(ssm["transition"], dtype="float64")
+    rows, cols = np.nonzero(T)
+    R = np.asarray(ssm["selection"], dtype="float64")
+    k, n = T.shape[0], model.nobs
+    intercept = np.broadcast_to(np.asarray(ssm["obs_intercept"], dtype="float64").reshape(-1), (n,))
+    future = np.zeros(horizon) if future_intercept is None else np.asarray(future_intercept, dtype="float64")
+    return compiled.kalman_forecast(
+        np.asarray(model.endog, dtype="float64").reshape(-1), np.ascontiguousarray(intercept),
+        np.asarray(ssm["design"], dtype="float64").reshape(-1), rows, cols, T[rows, cols],
+        R @ np.asarray(ssm["state_cov"], dtype="float64") @ R.T, float(np.asarray(ssm["obs_cov"]).reshape(-1)[0]),
+        np.zeros(k), np.eye(k) * ssm.initialization.approximate_diffuse_variance, int(horizon), future)
+
+
 class AutoARIMA(LocalForecaster):
     """Automatic (S)ARIMA per series, as R's ``forecast::auto.arima``.
 
@@ -372,10 +396,18 @@ class AutoARIMA(LocalForecaster):
         return mean, mean - half, mean + half
 
     def _kalman_forecast(self, state, y, horizon, exog_future, exog=None):
+        X_future = self._regressors(len(y), horizon, state["d"], state["D"], state["include_mean"], exog_future)
+        model = self._sarimax(y, exog, state)
+        if compiled.AVAILABLE:  # SARIMAX's own state space, its Kalman filter compiled (5-10x faster)
+            mean, variance = sarimax_forecast(model, self._params(state), horizon,
+                                              None if X_future is None else X_future @ state["beta"])
+            from scipy import stats
+
+            half = stats.norm.ppf(1 - self.alpha_ / 2) * np.sqrt(variance)
+            return mean, mean - half, mean + half
         # cov_type="none": the default (OPG) covariance of the fixed parameters re-runs the filter for
         # numerical scores, 90% of the time of a seasonal filter (m = 24) and unused by a forecast.
-        res = self._sarimax(y, exog, state).filter(self._params(state), cov_type="none")
-        X_future = self._regressors(len(y), horizon, state["d"], state["D"], state["include_mean"], exog_future)
+        res = model.filter(self._params(state), cov_type="none")
         frame = res.get_forecast(horizon, exog=X_future).summary_frame(alpha=self.alpha_)
         return frame["mean"].to_numpy(), frame["mean_ci_lower"].to_numpy(), frame["mean_ci_upper"].to_numpy()
 

@@ -19,6 +19,8 @@ results object (whose complex-step Hessian took a quarter of the time).
 (without numba the same function runs as NumPy on scipy's ``lfilter``, ~3x slower per evaluation);
 BFGS over it, compiled too, since scipy's L-BFGS-B spent twice the objective's time per
 step in Python; and the stationarity/invertibility check on the roots of the fitted polynomials' factors.
+For series whose CSS residuals have not settled, :func:`kalman_forecast` runs statsmodels' Kalman filter
+over SARIMAX's own matrices, with the sparse transition applied entry by entry.
 
 The first call in a fresh checkout compiles (10-20 s a process), then numba's cache in
 ``__pycache__`` serves every later process.
@@ -506,3 +508,58 @@ def arma_roots_outside(params, p, q, P, Q, m, margin):
             and roots_outside(_factor(params, p, p + q, 1.0), margin)
             and roots_outside(_factor(params, p + q, p + q + P, -1.0), seasonal)
             and roots_outside(_factor(params, p + q + P, p + q + P + Q, 1.0), seasonal))
+
+
+@_njit
+def _transition(rows, cols, vals, a, P, RQR, TP, out):
+    """``(T a, T P T' + RQR)`` for a sparse T given by its non-zero entries (SARIMAX's transitions are
+    companion and shift matrices: about 2k non-zeros of k^2), in O(k^2) rather than the dense O(k^3).
+    ``TP`` and ``out`` are work arrays; ``out`` receives the new P. As P is symmetric, T P T' = T (T P)'."""
+    k = a.shape[0]
+    next_a = np.zeros(k)
+    TP[:] = 0.0
+    for e in range(rows.shape[0]):
+        r, c, v = rows[e], cols[e], vals[e]
+        next_a[r] += v * a[c]
+        for j in range(k):
+            TP[r, j] += v * P[c, j]
+    TPt = TP.T.copy()
+    out[:] = RQR
+    for e in range(rows.shape[0]):
+        r, c, v = rows[e], cols[e], vals[e]
+        for j in range(k):
+            out[r, j] += v * TPt[c, j]
+    return next_a
+
+
+@_njit
+def kalman_forecast(y, intercept, Z, rows, cols, vals, RQR, H, a0, P0, horizon, future_intercept):
+    """statsmodels' Kalman filter (the conventional one, one observation a step) over ``y`` for a
+    time-invariant state space with observation ``y_t = intercept_t + Z a_t (+ noise of variance H)`` and
+    transition ``a_{t+1} = T a_t + R eta_t`` (T by its non-zero entries, ``RQR`` = R Q R'), from ``a0, P0``;
+    then ``horizon`` steps ahead: ``(mean, variance)`` as SARIMAX's ``get_forecast`` gives them."""
+    k = a0.shape[0]
+    a, P = a0.copy(), P0.copy()
+    TP, other = np.empty((k, k)), np.empty((k, k))
+    observed = np.flatnonzero(Z)
+    PZ = np.empty(k)
+    mean, variance = np.empty(horizon), np.empty(horizon)
+    for t in range(y.shape[0] + horizon):
+        PZ[:] = 0.0
+        for j in observed:
+            for i in range(k):
+                PZ[i] += Z[j] * P[i, j]
+        F = Z @ PZ + H
+        if t < y.shape[0]:  # update a and P with the observation
+            v = y[t] - intercept[t] - Z @ a
+            a = a + PZ * (v / F)
+            for i in range(k):
+                scale = PZ[i] / F
+                for j in range(k):
+                    P[i, j] -= scale * PZ[j]
+        else:
+            mean[t - y.shape[0]] = future_intercept[t - y.shape[0]] + Z @ a
+            variance[t - y.shape[0]] = F
+        a = _transition(rows, cols, vals, a, P, RQR, TP, other)
+        P, other = other, P
+    return mean, variance
