@@ -129,7 +129,8 @@ def css_fit(u: np.ndarray, p: int, q: int, P: int = 0, Q: int = 0, m: int = 1):
     if k == 0:
         return np.zeros(0), float(np.mean(u ** 2)), n_eff
 
-    args = (np.ascontiguousarray(u, dtype="float64"), p, q, P, Q, int(m), int(ncond))
+    # A writeable float64 copy and Python ints: one compiled specialisation (a read-only view is another type).
+    args = (np.array(u, dtype="float64"), p, q, P, Q, int(m), int(ncond))
     if compiled.AVAILABLE:  # the objective and gradient compiled, under a compiled BFGS
         # Every argument given: numba dispatches a call that omits defaults through Python (~300 us).
         params, log_sigma2 = compiled.css_bfgs(*args, 200, 1e-6, 2.220446049250313e-09)
@@ -138,7 +139,7 @@ def css_fit(u: np.ndarray, p: int, q: int, P: int = 0, Q: int = 0, m: int = 1):
                           options={"maxiter": 200, "gtol": 1e-6})
         params, log_sigma2 = result.x, result.fun
     # Stationary and invertible, with a 0.001 margin (numba's np.roots or NumPy's).
-    if not compiled.arma_roots_outside(np.ascontiguousarray(params, dtype="float64"), p, q, P, Q, int(m), 1.001):
+    if not compiled.arma_roots_outside(np.array(params, dtype="float64"), p, q, P, Q, int(m), 1.001):
         return None
     return params, float(np.exp(log_sigma2)), n_eff  # the objective is log(SSE / n_eff)
 
@@ -213,17 +214,19 @@ def sarimax_forecast(model, params, horizon: int, future_intercept=None):
     ssm = model.ssm
     if ssm.initialization.initialization_type != "approximate_diffuse":
         raise ValueError("sarimax_forecast handles SARIMAX models without enforced stationarity only.")
-    T = np.asarray(ssm["transition"], dtype="float64")
+    # Writeable float64 copies: one compiled specialisation (statsmodels' read-only views would be another).
+    T = np.array(ssm["transition"], dtype="float64")
     rows, cols = np.nonzero(T)
-    R = np.asarray(ssm["selection"], dtype="float64")
+    R = np.array(ssm["selection"], dtype="float64")
     k, n = T.shape[0], model.nobs
-    intercept = np.broadcast_to(np.asarray(ssm["obs_intercept"], dtype="float64").reshape(-1), (n,))
-    future = np.zeros(horizon) if future_intercept is None else np.asarray(future_intercept, dtype="float64")
+    intercept = np.array(np.broadcast_to(np.asarray(ssm["obs_intercept"], dtype="float64").reshape(-1), (n,)))
+    future = np.zeros(horizon) if future_intercept is None else np.array(future_intercept, dtype="float64")
     return compiled.kalman_forecast(
-        np.asarray(model.endog, dtype="float64").reshape(-1), np.ascontiguousarray(intercept),
-        np.asarray(ssm["design"], dtype="float64").reshape(-1), rows, cols, T[rows, cols],
-        R @ np.asarray(ssm["state_cov"], dtype="float64") @ R.T, float(np.asarray(ssm["obs_cov"]).reshape(-1)[0]),
-        np.zeros(k), np.eye(k) * ssm.initialization.approximate_diffuse_variance, int(horizon), future)
+        np.array(model.endog, dtype="float64").reshape(-1), intercept,
+        np.array(ssm["design"], dtype="float64").reshape(-1), rows.astype(np.int64), cols.astype(np.int64),
+        T[rows, cols], R @ np.array(ssm["state_cov"], dtype="float64") @ R.T,
+        float(np.asarray(ssm["obs_cov"]).reshape(-1)[0]), np.zeros(k),
+        np.eye(k) * ssm.initialization.approximate_diffuse_variance, int(horizon), future)
 
 
 class AutoARIMA(LocalForecaster):

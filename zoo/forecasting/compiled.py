@@ -234,7 +234,7 @@ def ets_fit(model, maxiter: int = 200) -> np.ndarray:
     free = np.flatnonzero(~fixed)
     lower = np.array([bounds[i][0] for i in free], dtype="float64")
     upper = np.array([bounds[i][1] for i in free], dtype="float64")
-    y = np.asarray(model.endog, dtype="float64")
+    y = np.array(model.endog, dtype="float64")  # writeable: one compiled specialisation
     kinds = (model.trend == "mul", model.seasonal == "mul", model.error == "mul")
     x = lbfgsb(_objective, internal[free].astype("float64"), lower, upper, maxiter=maxiter,
                args=(lower, upper, template, free, y, *kinds))
@@ -347,7 +347,7 @@ def _internal(model, params):
 
 def ets_loglike(model, params) -> float:
     """``model.loglike(params)`` (statsmodels' ETS log-likelihood at model parameters) from the compiled loop."""
-    y = np.asarray(model.endog, dtype="float64")
+    y = np.array(model.endog, dtype="float64")  # writeable: one compiled specialisation
     return _loglike(_internal(model, params), y, model.trend == "mul", model.seasonal == "mul", model.error == "mul")
 
 
@@ -409,7 +409,7 @@ def ets_forecast(model, params, horizon: int, alpha: float):
     from statsmodels.tsa.exponential_smoothing.ets import ETSResults
 
     full = _internal(model, params)
-    y = np.asarray(model.endog, dtype="float64")
+    y = np.array(model.endog, dtype="float64")  # writeable: one compiled specialisation
     kinds = (model.trend == "mul", model.seasonal == "mul", model.error == "mul")
     sse, _, states = _smooth(full, y, *kinds)
     mean = _simulate(full, states, np.zeros((horizon, 1)), *kinds)[:, 0]

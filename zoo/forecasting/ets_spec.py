@@ -112,7 +112,7 @@ class EtsSpec:
 
     def __init__(self, endog, error="add", trend=None, damped_trend=False, seasonal=None, seasonal_periods=None,
                  initialization_method="estimated"):
-        self.endog = np.asarray(endog, dtype="float64")
+        self.endog = np.array(endog, dtype="float64")  # a writeable copy: one compiled specialisation
         self.nobs = len(self.endog)
         self.error, self.trend, self.seasonal, self.damped_trend = error, trend, seasonal, bool(damped_trend)
         self.has_trend, self.has_seasonal = trend is not None, seasonal is not None
