@@ -34,6 +34,7 @@ from zoo.errors import ZooValueError, check_choice, check_int
 from zoo.forecasting import compiled
 from zoo.forecasting.compiled import seasonal_poly
 from zoo.forecasting.base import LocalForecaster
+from zoo.forecasting.seasonality import z_score
 
 
 def _statsmodels():
@@ -393,9 +394,7 @@ class AutoARIMA(LocalForecaster):
         mean, variance = arima_forecast(errors, state, horizon)
         if X_future is not None:
             mean = mean + X_future @ state["beta"]
-        from scipy import stats
-
-        half = stats.norm.ppf(1 - self.alpha_ / 2) * np.sqrt(variance)
+        half = z_score(self.alpha_) * np.sqrt(variance)
         return mean, mean - half, mean + half
 
     def _kalman_forecast(self, state, y, horizon, exog_future, exog=None):
@@ -404,9 +403,7 @@ class AutoARIMA(LocalForecaster):
         if compiled.AVAILABLE:  # SARIMAX's own state space, its Kalman filter compiled (5-10x faster)
             mean, variance = sarimax_forecast(model, self._params(state), horizon,
                                               None if X_future is None else X_future @ state["beta"])
-            from scipy import stats
-
-            half = stats.norm.ppf(1 - self.alpha_ / 2) * np.sqrt(variance)
+            half = z_score(self.alpha_) * np.sqrt(variance)
             return mean, mean - half, mean + half
         # cov_type="none": the default (OPG) covariance of the fixed parameters re-runs the filter for
         # numerical scores, 90% of the time of a seasonal filter (m = 24) and unused by a forecast.

@@ -405,8 +405,9 @@ def ets_forecast(model, params, horizon: int, alpha: float):
     (``RandomState(0)`` normals times the residuals' RMS, as ``rng=0`` gives)."""
     from types import SimpleNamespace
 
-    from scipy.stats import norm
     from statsmodels.tsa.exponential_smoothing.ets import ETSResults
+
+    from zoo.forecasting.seasonality import z_score
 
     full = _internal(model, params)
     y = np.array(model.endog, dtype="float64")  # writeable: one compiled specialisation
@@ -419,7 +420,7 @@ def ets_forecast(model, params, horizon: int, alpha: float):
             model=model, has_trend=model.has_trend, has_seasonal=model.has_seasonal, damped_trend=model.damped_trend,
             seasonal_periods=model.seasonal_periods, smoothing_level=full[0], smoothing_trend=full[0] * full[1],
             smoothing_seasonal=(1 - full[0]) * full[2], damping_trend=full[3])
-        half = norm.ppf(1 - alpha / 2) * np.sqrt(scale * ETSResults._relative_forecast_variance(
+        half = z_score(alpha) * np.sqrt(scale * ETSResults._relative_forecast_variance(
             results, np.arange(1, horizon + 1, dtype="float64")))
         return mean, mean - half, mean + half
     paths = _simulate(full, states, _normals(horizon) * np.sqrt(scale), *kinds)

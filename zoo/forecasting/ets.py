@@ -14,7 +14,7 @@ from zoo.errors import ZooValueError
 from zoo.forecasting import compiled
 from zoo.forecasting.base import LocalForecaster
 from zoo.forecasting.ets_spec import EtsSpec
-from zoo.forecasting.seasonality import seasonal_indices, theta_seasonal
+from zoo.forecasting.seasonality import seasonal_indices, theta_seasonal, z_score
 
 
 def _statsmodels():
@@ -239,8 +239,6 @@ class Theta(LocalForecaster):
         return {"alpha": alpha, "b0": b0, "level": level, "n": n, "indices": indices, "sigma2": _ima_sigma2(y)}
 
     def _predict_one(self, state, y, horizon, exog_future):
-        from scipy import stats
-
         alpha, n = state["alpha"], state["n"]
         steps = np.arange(horizon, dtype="float64")
         mean = state["level"] + 0.5 * state["b0"] * (steps + 1 / alpha - (1 - alpha) ** n / alpha)
@@ -249,5 +247,5 @@ class Theta(LocalForecaster):
         if state["indices"] is not None:
             mean = mean * state["indices"][(n + np.arange(horizon)) % len(state["indices"])]
         sigma = np.sqrt((1 + steps * (1 + (alpha - 1) ** 2)) * state["sigma2"])
-        z = stats.norm.ppf(1 - self.alpha_ / 2)
+        z = z_score(self.alpha_)
         return mean, mean - z * sigma, mean + z * sigma
