@@ -7,8 +7,11 @@ wrapper (~45 us in all for 1,000 points), and every gradient goes through scipy'
 :func:`ets_fit` makes the same L-BFGS-B run on the same objective (``-loglike / nobs``), from the same
 start, within the same bounds, with the same forward differences (scipy's 2-point scheme, absolute
 step 1e-8, stepping backwards at an upper bound), but the likelihood and its gradient come from one
-compiled call that keeps the seasonal states in a ring buffer. The parameters it returns are
-statsmodels' and go straight into ``ETSModel.smooth`` and ``loglike``.
+compiled call that keeps the seasonal states in a ring buffer and runs the k + 1 evaluations of a
+gradient side by side in one time loop (:func:`_sse_many`). scipy's own L-BFGS-B routine is driven
+directly (:func:`lbfgsb`), without ``_minimize_lbfgsb``'s Python wrapper around every step. The model
+can be ``ETSModel`` or ``zoo.forecasting.ets_spec.EtsSpec`` (the same set-up without building one); the
+parameters returned are statsmodels' and go straight into ``ETSModel.smooth`` and ``loglike``.
 
 Its forecasts (:func:`ets_forecast`) start from the compiled loop's last states: the mean is the
 error-free simulation, the interval ETSResults' formula or the same 1,000 seeded paths, without the
@@ -22,8 +25,9 @@ step in Python; and the stationarity/invertibility check on the roots of the fit
 For series whose CSS residuals have not settled, :func:`kalman_forecast` runs statsmodels' Kalman filter
 over SARIMAX's own matrices, with the sparse transition applied entry by entry.
 
-The first call in a fresh checkout compiles (10-20 s a process), then numba's cache in
-``__pycache__`` serves every later process.
+The first call in a fresh checkout compiles (about 20 s a process for ETS and ARIMA together), then
+numba's cache in ``__pycache__`` serves every later process. Callers pass writeable float64 arrays and
+Python ints, so each function has one compiled specialisation.
 
 numba is optional (the ``forecast`` extra installs it); without it :data:`AVAILABLE` is False and the
 callers keep their NumPy/statsmodels paths. Tests check both against those paths.
@@ -49,6 +53,12 @@ def _njit(fn):
     return numba.njit(cache=True, nogil=True, error_model="numpy")(fn) if AVAILABLE else fn  # x / 0 = inf, as numpy
 
 
+# Multiplicative errors add log|yhat| every step; the loops multiply |yhat| into a running product instead
+# and take its log when it leaves [1e-200, 1e200] and at the end: one log per ~50 steps rather than per step
+# (a log is as dear as the rest of the step). The sum differs from the step-by-step one in the last bits.
+_LOG_LOW, _LOG_HIGH = 1e-200, 1e200
+
+
 @_njit
 def _smooth(full, y, trend_mul, season_mul, error_mul):
     """statsmodels' ETS smoothing (``_ets_smooth_*``) at internal parameters ``full`` = (alpha, beta*, gamma*,
@@ -61,7 +71,7 @@ def _smooth(full, y, trend_mul, season_mul, error_mul):
     season = full[6:].copy()  # a ring buffer: the oldest state is used, then overwritten by the newest
     m = season.shape[0]
     oldest = m - 1
-    sse, logs = 0.0, 0.0
+    sse, logs, product = 0.0, 0.0, 1.0
     for i in range(n):
         s = season[oldest]
         damped = trend ** phi if trend_mul else phi * trend
@@ -69,7 +79,10 @@ def _smooth(full, y, trend_mul, season_mul, error_mul):
         yhat = base * s if season_mul else base + s
         if error_mul:
             r = (y[i] - yhat) / yhat
-            logs += np.log(np.abs(yhat if yhat != 0.0 else 1e-32))
+            product *= np.abs(yhat if yhat != 0.0 else 1e-32)  # the sum of log|yhat|: see _LOG_LOW
+            if not _LOG_LOW < product < _LOG_HIGH:
+                logs += np.log(product)
+                product = 1.0
         else:
             r = y[i] - yhat
         sse += r * r
@@ -81,6 +94,7 @@ def _smooth(full, y, trend_mul, season_mul, error_mul):
         season[oldest] = gamma_star * (y[i] / new_level if season_mul else y[i] - new_level) + (1 - gamma_star) * s
         level = new_level
         oldest = oldest - 1 if oldest > 0 else m - 1
+    logs += np.log(product)
     states = np.empty(2 + m)
     states[0], states[1] = level, trend
     for j in range(m):  # newest first
@@ -107,7 +121,7 @@ def _sse_many(fulls, y, trend_mul, season_mul, error_mul):
     alpha, beta_star, gamma_star, phi = fulls[:, 0], fulls[:, 1], fulls[:, 2], fulls[:, 3]
     level, trend = fulls[:, 4].copy(), fulls[:, 5].copy()
     season = fulls[:, 6:].T.copy()  # (m, rows), ring buffers as in _smooth
-    sse, logs = np.zeros(rows), np.zeros(rows)
+    sse, logs, product = np.zeros(rows), np.zeros(rows), np.ones(rows)
     oldest = m - 1
     for i in range(n):
         yi = y[i]
@@ -118,7 +132,10 @@ def _sse_many(fulls, y, trend_mul, season_mul, error_mul):
             yhat = base * s if season_mul else base + s
             if error_mul:
                 r = (yi - yhat) / yhat
-                logs[p] += np.log(np.abs(yhat if yhat != 0.0 else 1e-32))
+                product[p] *= np.abs(yhat if yhat != 0.0 else 1e-32)
+                if not _LOG_LOW < product[p] < _LOG_HIGH:
+                    logs[p] += np.log(product[p])
+                    product[p] = 1.0
             else:
                 r = yi - yhat
             sse[p] += r * r
@@ -131,6 +148,8 @@ def _sse_many(fulls, y, trend_mul, season_mul, error_mul):
                 + (1 - gamma_star[p]) * s
             level[p] = new_level
         oldest = oldest - 1 if oldest > 0 else m - 1
+    for p in range(rows):
+        logs[p] += np.log(product[p])
     return sse, logs
 
 
