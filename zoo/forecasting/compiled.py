@@ -309,6 +309,17 @@ def seasonal_poly(coefs, m, sign):
 
 
 @_njit
+def _multiply(a, b):
+    """``np.convolve(a, b)`` (a polynomial product) for the short polynomials of an ARMA: numba's convolve
+    took ~0.9 us for a 3- and a 13-term one."""
+    out = np.zeros(a.shape[0] + b.shape[0] - 1)
+    for i in range(a.shape[0]):
+        for j in range(b.shape[0]):
+            out[i + j] += a[i] * b[j]
+    return out
+
+
+@_njit
 def _lag_dot(v, lag, e, start):
     """sum over t >= start of v[t - lag] e[t] (v is zero before its first point)."""
     first = max(start, lag)
@@ -322,8 +333,8 @@ def css_objective(params, u, p, q, P, Q, m, ncond):
     k = p + q + P + Q
     phi, theta = params[:p], params[p:p + q]
     sphi, stheta = params[p + q:p + q + P], params[p + q + P:]
-    ar = np.convolve(np.concatenate((np.ones(1), -phi)), seasonal_poly(sphi, m, -1.0))
-    ma = np.convolve(np.concatenate((np.ones(1), theta)), seasonal_poly(stheta, m, 1.0))
+    ar = _multiply(np.concatenate((np.ones(1), -phi)), seasonal_poly(sphi, m, -1.0))
+    ma = _multiply(np.concatenate((np.ones(1), theta)), seasonal_poly(stheta, m, 1.0))
     e = _lfilter(ar, ma, u)
     ss = 0.0
     for t in range(ncond, e.shape[0]):
