@@ -174,6 +174,27 @@ def test_synthetic_m4_files_read_as_m4_with_the_frequencys_shape(tmp_path):
     assert (data.test.groupby("unique_id").size() == 8).all() and (data.train["y"] > 0).all()
 
 
+def test_per_core_benchmark_prints_each_models_time_per_series_against_naive2(tmp_path, capsys):
+    """benchmarks/m4_per_core.py on a small synthetic M4 set: milliseconds per series and the ratio to Naive2."""
+    import importlib.util
+    from pathlib import Path
+
+    modules = {}
+    for name in ("m4_synthetic", "m4_per_core"):
+        path = Path(__file__).resolve().parents[1] / "benchmarks" / f"{name}.py"
+        spec = importlib.util.spec_from_file_location(name, path)
+        modules[name] = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(modules[name])
+    modules["m4_synthetic"].main(["--frequency", "quarterly", "--series", "12", "--out", str(tmp_path)])
+    capsys.readouterr()
+    assert modules["m4_per_core"].main(["--frequency", "quarterly", "--data-path", str(tmp_path),
+                                        "--models", "ets", "--repeats", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "M4 quarterly, 12 series, n_jobs=1, best of 1:"
+    assert lines[1].split()[0] == "naive2" and lines[1].endswith("1.0x Naive2")
+    assert lines[2].split()[0] == "ets" and float(lines[2].split()[1]) > 0
+
+
 def test_many_series_validate_checks_each_one_and_names_the_broken_one():
     """The regularity check runs on all series at once; the series it flags still get the one-by-one errors
     and fills, and the others come back untouched."""
