@@ -318,3 +318,18 @@ def test_arima_kalman_forecast_without_numba_is_the_same(rng, monkeypatch):
     slow = model._kalman_forecast(state, y, 18, None)
     for a, b in zip(fast, slow):
         np.testing.assert_allclose(a, b, rtol=1e-9)
+
+
+def test_multiplicative_error_likelihood_keeps_extreme_forecasts_finite():
+    """The sum of log|yhat| runs as a product with periodic logs: equal to the step-by-step sum, also where
+    |yhat| reaches 1e150 (each such step adds its own log, so the product cannot overflow)."""
+    y = np.r_[np.full(30, 1e150), np.full(30, 1e-150), np.linspace(1.0, 50.0, 60)]
+    full = np.array([0.5, 0.0, 0.0, 1.0, 1e150, 0.0, 0.0])  # MNN: alpha 0.5, level 1e150 to start
+    sse, logs, _ = compiled._smooth(full, y, False, False, True)
+    level, expected = full[4], 0.0
+    for value in y:  # the same recursion, a log per step
+        expected += np.log(abs(level))
+        level = level + 0.5 * level * ((value - level) / level)
+    assert np.isfinite(logs) and logs == pytest.approx(expected, rel=1e-12)
+    fulls = np.vstack([full, full])
+    assert np.array_equal(compiled._sse_many(fulls, y, False, False, True)[1], np.array([logs, logs]))

@@ -54,9 +54,11 @@ def _njit(fn):
 
 
 # Multiplicative errors add log|yhat| every step; the loops multiply |yhat| into a running product instead
-# and take its log when it leaves [1e-200, 1e200] and at the end: one log per ~50 steps rather than per step
-# (a log is as dear as the rest of the step). The sum differs from the step-by-step one in the last bits.
+# and take its log when it leaves [1e-200, 1e200] and at the end: one log per tens of steps rather than per
+# step (a log is as dear as the rest of the step). A |yhat| outside [1e-100, 1e100] adds its own log, so
+# the product never overflows or underflows. The sum differs from the step-by-step one in the last bits.
 _LOG_LOW, _LOG_HIGH = 1e-200, 1e200
+_SIZE_LOW, _SIZE_HIGH = 1e-100, 1e100
 
 
 @_njit
@@ -79,10 +81,14 @@ def _smooth(full, y, trend_mul, season_mul, error_mul):
         yhat = base * s if season_mul else base + s
         if error_mul:
             r = (y[i] - yhat) / yhat
-            product *= np.abs(yhat if yhat != 0.0 else 1e-32)  # the sum of log|yhat|: see _LOG_LOW
-            if not _LOG_LOW < product < _LOG_HIGH:
-                logs += np.log(product)
-                product = 1.0
+            size = np.abs(yhat if yhat != 0.0 else 1e-32)  # the sum of log|yhat|: see _LOG_LOW
+            if _SIZE_LOW < size < _SIZE_HIGH:
+                product *= size
+                if not _LOG_LOW < product < _LOG_HIGH:
+                    logs += np.log(product)
+                    product = 1.0
+            else:  # extreme (or NaN): its own log, as the product could overflow
+                logs += np.log(size)
         else:
             r = y[i] - yhat
         sse += r * r
@@ -132,10 +138,14 @@ def _sse_many(fulls, y, trend_mul, season_mul, error_mul):
             yhat = base * s if season_mul else base + s
             if error_mul:
                 r = (yi - yhat) / yhat
-                product[p] *= np.abs(yhat if yhat != 0.0 else 1e-32)
-                if not _LOG_LOW < product[p] < _LOG_HIGH:
-                    logs[p] += np.log(product[p])
-                    product[p] = 1.0
+                size = np.abs(yhat if yhat != 0.0 else 1e-32)
+                if _SIZE_LOW < size < _SIZE_HIGH:
+                    product[p] *= size
+                    if not _LOG_LOW < product[p] < _LOG_HIGH:
+                        logs[p] += np.log(product[p])
+                        product[p] = 1.0
+                else:
+                    logs[p] += np.log(size)
             else:
                 r = yi - yhat
             sse[p] += r * r
