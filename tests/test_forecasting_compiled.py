@@ -332,4 +332,4 @@ def test_multiplicative_error_likelihood_keeps_extreme_forecasts_finite():
         level = level + 0.5 * level * ((value - level) / level)
     assert np.isfinite(logs) and logs == pytest.approx(expected, rel=1e-12)
     fulls = np.vstack([full, full])
-    assert np.array_equal(compiled._sse_many(fulls, y, False, False, True)[1], np.array([logs, logs]))
+    assert np.array_equal(compiled._smooth_rows(fulls, y, False, False, True)[1], np.array([logs, logs]))

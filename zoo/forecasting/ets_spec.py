@@ -17,21 +17,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from zoo.forecasting.seasonality import centred_moving_average
+
 # Internal parameter layout: alpha, beta, gamma, phi, l0, b0, s_1 ... s_m.
 SMOOTHING = ("smoothing_level", "smoothing_trend", "smoothing_seasonal", "damping_trend")
 DEFAULT_START = {"smoothing_level": 0.1, "smoothing_trend": 0.01, "smoothing_seasonal": 0.01, "damping_trend": 0.98}
 # The heuristic's level and trend: least squares of the first ten (deseasonalised) values on [1, t].
 _LEVEL_FIT = np.linalg.pinv(np.c_[np.ones(10), np.arange(10) + 1])
-
-
-def _rolling_mean(x: np.ndarray, window: int) -> np.ndarray:
-    """``pd.Series(x).rolling(window).mean()``: NaN for the first ``window - 1`` values."""
-    out = np.full(len(x), np.nan)
-    if len(x) >= window:
-        sums = np.zeros(len(x) + 1)
-        np.cumsum(x, out=sums[1:])
-        out[window - 1:] = (sums[window:] - sums[:-window]) / window
-    return out
 
 
 def heuristic_states(endog, trend=None, seasonal=None, m=1):
@@ -48,15 +40,7 @@ def heuristic_states(endog, trend=None, seasonal=None, m=1):
             raise ValueError(f"Cannot compute heuristic initial seasonals from {nobs} values with period {m}.")
         k_cycles = max(min(5, nobs // m), int(np.ceil(min_obs / m)))
         series = endog[:m * k_cycles]
-        # statsmodels' pandas rolling(m, center=True).mean(), then for an even m .shift(-1).rolling(2).mean():
-        # the centred m-term (odd m) or 2xm-term (even m) moving average.
-        moving = _rolling_mean(series, m)  # trailing: moving[j] = mean(series[j - m + 1 .. j])
-        shift = m // 2
-        centred = np.full(len(series), np.nan)  # odd m: centred on i; even m: on i + 1/2
-        centred[:len(series) - shift] = moving[shift:]
-        if m % 2 == 0:  # average the windows centred on i - 1/2 and i + 1/2
-            centred[1:] = (centred[:-1] + centred[1:]) / 2
-            centred[0] = np.nan
+        centred = centred_moving_average(series, m)  # statsmodels: pandas' rolling(m, center=True) means
         detrended = series - centred if seasonal == "add" else series / centred
         cycles = np.full(k_cycles * m, np.nan)
         cycles[:len(detrended)] = detrended

@@ -74,6 +74,18 @@ def acf(y, max_lag: int) -> np.ndarray | None:
     return np.array([1.0] + [float(x[k:] @ x[:len(x) - k]) / denom for k in range(1, max_lag + 1)])
 
 
+def centred_moving_average(y, m: int) -> np.ndarray:
+    """The centred m-term moving average (2xm-term for an even m), NaN where the window runs off the series:
+    the trend of R's ``decompose`` and of statsmodels' heuristic ETS initialisation."""
+    y = np.asarray(y, dtype="float64")
+    weights = np.r_[0.5, np.ones(m - 1), 0.5] / m if m % 2 == 0 else np.ones(m) / m
+    trend = np.full(len(y), np.nan)
+    half = len(weights) // 2
+    if len(y) >= len(weights):
+        trend[half:len(y) - half] = np.convolve(y, weights, mode="valid")
+    return trend
+
+
 def seasonal_indices(y, season_length: int) -> np.ndarray:
     """Classical multiplicative decomposition's seasonal indices (R ``decompose``), one per phase, mean 1.
 
@@ -82,13 +94,7 @@ def seasonal_indices(y, season_length: int) -> np.ndarray:
     m = int(season_length)
     y = np.asarray(y, dtype="float64")
     n = len(y)
-    if m % 2 == 0:
-        weights = np.r_[0.5, np.ones(m - 1), 0.5] / m
-    else:
-        weights = np.ones(m) / m
-    trend = np.full(n, np.nan)
-    half = len(weights) // 2
-    trend[half:n - half] = np.convolve(y, weights, mode="valid")
+    trend = centred_moving_average(y, m)
     ratio = np.full(-(-n // m) * m, np.nan)  # padded to whole seasons: one row per season, one column per phase
     ratio[:n] = y / trend
     phases = np.nanmean(ratio.reshape(-1, m), axis=0)
