@@ -276,14 +276,50 @@ def test_arma_root_check_by_factors_is_the_check_of_the_full_polynomials(orders,
     assert True in answers and False in answers
 
 
+def _sarimax_state(order, seasonal_order, drift, rng):
+    k = order[0] + order[2] + seasonal_order[0] + seasonal_order[2]
+    return {"order": (order[0], order[2], seasonal_order[0], seasonal_order[2]), "d": order[1],
+            "D": seasonal_order[1], "m": max(seasonal_order[3], 1), "include_mean": drift,
+            "beta": np.array([0.8] if drift else []), "arma": rng.uniform(-0.5, 0.5, k), "sigma2": 25.0}
+
+
+def _sarimax(y, X, state):
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+    p, q, P, Q = state["order"]
+    seasonal_order = (P, state["D"], Q, state["m"]) if state["m"] > 1 else (0, 0, 0, 0)
+    model = SARIMAX(y, exog=X, order=(p, state["d"], q), seasonal_order=seasonal_order, trend="n",
+                    enforce_stationarity=False, enforce_invertibility=False)
+    return model, np.r_[state["beta"], state["arma"], state["sigma2"]]
+
+
+def test_arima_state_space_is_sarimax_state_space(rng):
+    """state_space builds SARIMAX's own design, transition and selection (and the initial variance is SARIMAX's
+    approximate-diffuse one) for every order mix: differences d and D, seasonal AR and MA, periods 1 to 24."""
+    from zoo.forecasting.arima import state_space
+
+    y = np.cumsum(rng.normal(size=80))
+    for order, seasonal_order in [((0, 0, 0), (0, 0, 0, 0)), ((2, 1, 1), (0, 0, 0, 0)), ((0, 2, 3), (0, 0, 0, 0)),
+                                  ((1, 1, 1), (0, 1, 1, 12)), ((2, 1, 2), (1, 1, 1, 12)), ((0, 0, 0), (0, 1, 0, 4)),
+                                  ((1, 0, 1), (2, 0, 2, 4)), ((2, 0, 0), (0, 1, 2, 24)), ((0, 1, 0), (1, 1, 0, 7)),
+                                  ((3, 2, 0), (0, 1, 1, 4)), ((0, 0, 2), (2, 0, 0, 3))]:
+        state = _sarimax_state(order, seasonal_order, False, rng)
+        model, params = _sarimax(y, None, state)
+        model.update(params)
+        Z, T, R = state_space(state)
+        np.testing.assert_array_equal(Z, model.ssm["design"][0])
+        np.testing.assert_allclose(T, model.ssm["transition"], rtol=1e-15, atol=0)
+        np.testing.assert_allclose(R, model.ssm["selection"][:, 0], rtol=1e-15, atol=0)
+        assert model.ssm.initialization.initialization_type == "approximate_diffuse"
+        assert model.ssm.initialization.approximate_diffuse_variance == 1e6
+
+
 @pytest.mark.parametrize("orders", [((1, 1, 1), (0, 1, 1, 12), True), ((2, 1, 2), (1, 1, 1, 12), False),
                                     ((0, 1, 1), (0, 0, 0, 0), True), ((1, 0, 1), (2, 0, 2, 4), True),
                                     ((2, 0, 0), (0, 1, 2, 24), False)])
 def test_compiled_kalman_forecast_is_sarimax_forecast(orders, rng):
-    """SARIMAX's matrices through the compiled filter: get_forecast's mean and variance, with and without
-    a regression, seasonal or not."""
-    from statsmodels.tsa.statespace.sarimax import SARIMAX
-
+    """The compiled filter over state_space: SARIMAX's get_forecast mean and variance, with and without a
+    regression, seasonal or not."""
     from zoo.forecasting.arima import sarimax_forecast
 
     order, seasonal_order, drift = orders
@@ -291,15 +327,11 @@ def test_compiled_kalman_forecast_is_sarimax_forecast(orders, rng):
     t = np.arange(n + horizon, dtype="float64")
     y = 500 + 40 * np.sin(2 * np.pi * t[:n] / 12) + np.cumsum(rng.normal(0, 5, n))
     X, X_future = (t[:n, None], t[n:, None]) if drift else (None, None)
-    k = order[0] + order[2] + seasonal_order[0] + seasonal_order[2]
-    params = np.r_[[0.8] if drift else [], rng.uniform(-0.5, 0.5, k), 25.0]
-
-    def model():
-        return SARIMAX(y, exog=X, order=order, seasonal_order=seasonal_order, trend="n",
-                       enforce_stationarity=False, enforce_invertibility=False)
-
-    frame = model().filter(params, cov_type="none").get_forecast(horizon, exog=X_future).summary_frame()
-    mean, variance = sarimax_forecast(model(), params, horizon, None if X_future is None else X_future[:, 0] * 0.8)
+    state = _sarimax_state(order, seasonal_order, drift, rng)
+    model, params = _sarimax(y, X, state)
+    frame = model.filter(params, cov_type="none").get_forecast(horizon, exog=X_future).summary_frame()
+    mean, variance = sarimax_forecast(y, state, horizon, None if X is None else X[:, 0] * 0.8,
+                                      None if X_future is None else X_future[:, 0] * 0.8)
     np.testing.assert_allclose(mean, frame["mean"], rtol=1e-9)
     np.testing.assert_allclose(np.sqrt(variance), frame["mean_se"], rtol=1e-8)
 
@@ -333,3 +365,40 @@ def test_multiplicative_error_likelihood_keeps_extreme_forecasts_finite():
     assert np.isfinite(logs) and logs == pytest.approx(expected, rel=1e-12)
     fulls = np.vstack([full, full])
     assert np.array_equal(compiled._smooth_rows(fulls, y, False, False, True)[1], np.array([logs, logs]))
+
+
+def test_compiled_stl_is_statsmodels_stl(rng):
+    """stl.decompose gives statsmodels' STL season and trend: default and odd windows, degrees 0 and 1,
+    LOESS jumps, periods from 2 to 52, series from barely two seasons long."""
+    from statsmodels.tsa.seasonal import STL
+
+    from zoo.forecasting import stl
+
+    for trial in range(60):
+        m = int(rng.choice([2, 4, 7, 12, 24, 52]))
+        n = int(rng.integers(2 * m + 1, 8 * m + 40))
+        t = np.arange(n)
+        y = 50 + np.cumsum(rng.normal(size=n)) + 5 * np.sin(2 * np.pi * t / m)
+        config = STL(y, period=m).config
+        windows = (int(rng.choice([3, 7, 13, 101])) if trial % 3 == 0 else config["seasonal"],
+                   config["trend"], config["low_pass"])
+        jumps = tuple(int(j) for j in rng.integers(1, 8, 3)) if trial % 2 else (1, 1, 1)
+        degrees = tuple(int(d) for d in rng.integers(0, 2, 3))
+        expected = STL(y, period=m, seasonal=windows[0], trend=windows[1], low_pass=windows[2],
+                       seasonal_deg=degrees[0], trend_deg=degrees[1], low_pass_deg=degrees[2],
+                       seasonal_jump=jumps[0], trend_jump=jumps[1], low_pass_jump=jumps[2]).fit()
+        seasonal, trend = stl.decompose(y, m, windows, jumps, degrees)
+        np.testing.assert_allclose(seasonal, expected.seasonal, rtol=0, atol=1e-10 * np.max(np.abs(y)))
+        np.testing.assert_allclose(trend, expected.trend, rtol=0, atol=1e-10 * np.max(np.abs(y)))
+
+
+def test_nsdiffs_without_numba_is_the_same(rng, monkeypatch):
+    """nsdiffs' seasonal strength from the compiled STL or from statsmodels': the same answers."""
+    from zoo.forecasting.arima import nsdiffs
+
+    series = [50 + np.cumsum(rng.normal(size=120)) + a * np.sin(2 * np.pi * np.arange(120) / 12)
+              for a in (0.0, 1.0, 3.0, 10.0, 30.0)]
+    fast = [nsdiffs(y, 12) for y in series]
+    monkeypatch.setattr(compiled, "AVAILABLE", False)
+    assert [nsdiffs(y, 12) for y in series] == fast
+    assert 0 in fast and 1 in fast
