@@ -215,6 +215,27 @@ def test_compiled_css_objective_and_its_gradient(orders, rng):
     np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-8)
 
 
+def test_filter_rows_are_one_filter_per_row_bit_for_bit(rng):
+    """_lfilter_rows (the CSS objective's filters side by side) gives each row's own lfilter, the same bits:
+    short and seasonal (mostly zero) polynomials, rows of different lengths zero-padded."""
+    from scipy.signal import lfilter
+
+    for _ in range(200):
+        m = int(rng.choice([1, 4, 12, 24]))
+        a = compiled._multiply(np.r_[1.0, rng.uniform(-0.4, 0.4, rng.integers(0, 3))],
+                               compiled.seasonal_poly(rng.uniform(-0.4, 0.4, rng.integers(0, 3)), m, 1.0))
+        nums = [compiled.seasonal_poly(rng.uniform(-0.5, 0.5, rng.integers(0, 3)), int(rng.choice([1, m])), -1.0)
+                for _ in range(rng.integers(1, 4))]
+        padded = np.zeros((len(nums), max(len(b) for b in nums)))
+        for r, b in enumerate(nums):
+            padded[r, :len(b)] = b
+        x = rng.normal(size=int(rng.integers(5, 300)))
+        rows = compiled._lfilter_rows(padded, a, x)
+        for r, b in enumerate(nums):
+            np.testing.assert_array_equal(rows[r], compiled._lfilter(b, a, x))
+            np.testing.assert_allclose(rows[r], lfilter(b, a, x), rtol=1e-9, atol=1e-12)
+
+
 def test_css_fit_without_numba_finds_the_same_minimum(rng, monkeypatch):
     from scipy.signal import lfilter
 

@@ -303,37 +303,98 @@ def _lag_dot(v, lag, e, start):
 
 
 @_njit
+def _lfilter_rows(nums, a, x):
+    """Row r of the result is ``lfilter(nums[r], a, x)`` (``a[0] == 1``, zero initial conditions), with
+    :func:`_lfilter_loop`'s sums in its order, so the same numbers wherever they are finite (the zero taps it
+    keeps for short polynomials add exact zeros). Each step's sum is the numerator's terms, then the
+    denominator's; the numerators' parts come first, for all steps at once (no recursion there), then the
+    rows' recursions run side by side in one time loop, so only the denominator's terms wait on the
+    previous step and the processor works on one row while another waits."""
+    rows, n = nums.shape[0], x.shape[0]
+    out = np.zeros((rows, n))
+    for r in range(rows):
+        for tap in range(nums.shape[1]):
+            c = nums[r, tap]
+            if c != 0.0:
+                for t in range(tap, n):
+                    out[r, t] += c * x[t - tap]
+    taps = np.flatnonzero(a[1:]) + 1
+    if taps.shape[0] == 0:
+        return out
+    coefs = a[taps]
+    last = taps[-1]
+    for t in range(n):
+        for r in range(rows):
+            acc = out[r, t]
+            if t >= last:
+                for i in range(taps.shape[0]):
+                    acc -= coefs[i] * out[r, t - taps[i]]
+            else:  # the first steps, where some taps reach before the start
+                for i in range(taps.shape[0]):
+                    if taps[i] <= t:
+                        acc -= coefs[i] * out[r, t - taps[i]]
+            out[r, t] = acc
+    return out
+
+
+@_njit
+def _seasonal_into(row, coefs, m, sign):
+    """Write 1 + sign * (c_1 B^m + c_2 B^2m + ...) (:func:`seasonal_poly`; m = 1 for a non-seasonal factor)
+    into the start of ``row``."""
+    row[0] = 1.0
+    for j in range(coefs.shape[0]):
+        row[(j + 1) * m] = sign * coefs[j]
+
+
+if not AVAILABLE:  # one scipy lfilter per row: the same numbers
+    def _lfilter_rows(nums, a, x):  # noqa: F811
+        return np.array([_lfilter(b, a, x) for b in nums]).reshape(len(nums), len(x))
+
+
+@_njit
 def css_objective(params, u, p, q, P, Q, m, ncond):
     """``(log(SSE / n_eff), gradient)`` of a zero-mean (seasonal) ARMA's conditional sum of squares on ``u``:
-    ``zoo.forecasting.arima.css_fit``'s objective, compiled or, without numba, NumPy on scipy's ``lfilter``."""
+    ``zoo.forecasting.arima.css_fit``'s objective, compiled or, without numba, NumPy on scipy's ``lfilter``.
+
+    The residuals e = lfilter(ar, ma, u) and the gradient's filtered series (one per kind of parameter, all
+    over ma) run as rows of :func:`_lfilter_rows`, side by side where numba is installed, one scipy ``lfilter``
+    after another without it: the same numbers either way."""
     k = p + q + P + Q
     phi, theta = params[:p], params[p:p + q]
     sphi, stheta = params[p + q:p + q + P], params[p + q + P:]
     ar = _multiply(np.concatenate((np.ones(1), -phi)), seasonal_poly(sphi, m, -1.0))
     ma = _multiply(np.concatenate((np.ones(1), theta)), seasonal_poly(stheta, m, 1.0))
-    e = _lfilter(ar, ma, u)
+    # e = lfilter(ar, ma, u), and the derivatives' filters, all over ma: phi's of u through Phi, Phi's of u
+    # through phi (both run with e), theta's of e through Theta, Theta's of e through theta (run after e).
+    of_u = np.zeros((1 + (p > 0) + (P > 0), ar.shape[0]))
+    of_u[0] = ar
+    if p:
+        _seasonal_into(of_u[1], sphi, m, -1.0)
+    if P:
+        _seasonal_into(of_u[of_u.shape[0] - 1], phi, 1, -1.0)
+    of_e = np.zeros(((q > 0) + (Q > 0), ma.shape[0]))
+    if q:
+        _seasonal_into(of_e[0], stheta, m, 1.0)
+    if Q:
+        _seasonal_into(of_e[of_e.shape[0] - 1], theta, 1, 1.0)
+    filtered = _lfilter_rows(of_u, ma, u)
+    e = filtered[0]
     ss = 0.0
     for t in range(ncond, e.shape[0]):
         ss += e[t] * e[t]
     grad = np.zeros(k)
     if not np.isfinite(ss) or ss <= 0:
         return 1e10, grad
-    if p:
-        v = _lfilter(seasonal_poly(sphi, m, -1.0), ma, u)
-        for i in range(p):
-            grad[i] = _lag_dot(v, i + 1, e, ncond)
-    if q:
-        v = _lfilter(seasonal_poly(stheta, m, 1.0), ma, e)
+    for i in range(p):
+        grad[i] = _lag_dot(filtered[1], i + 1, e, ncond)
+    for j in range(P):
+        grad[p + q + j] = _lag_dot(filtered[2 if p else 1], (j + 1) * m, e, ncond)
+    if q or Q:
+        filtered = _lfilter_rows(of_e, ma, e)
         for i in range(q):
-            grad[p + i] = _lag_dot(v, i + 1, e, ncond)
-    if P:
-        v = _lfilter(np.concatenate((np.ones(1), -phi)), ma, u)
-        for j in range(P):
-            grad[p + q + j] = _lag_dot(v, (j + 1) * m, e, ncond)
-    if Q:
-        v = _lfilter(np.concatenate((np.ones(1), theta)), ma, e)
+            grad[p + i] = _lag_dot(filtered[0], i + 1, e, ncond)
         for j in range(Q):
-            grad[p + q + P + j] = _lag_dot(v, (j + 1) * m, e, ncond)
+            grad[p + q + P + j] = _lag_dot(filtered[1 if q else 0], (j + 1) * m, e, ncond)
     grad *= -2.0 / ss
     if not np.all(np.isfinite(grad)):
         return 1e10, np.zeros(k)
