@@ -15,6 +15,8 @@ Example:
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from zoo.forecasting.seasonality import centred_moving_average
@@ -39,17 +41,7 @@ def heuristic_states(endog, trend=None, seasonal=None, m=1):
         if nobs < 2 * m or nobs < min_obs:
             raise ValueError(f"Cannot compute heuristic initial seasonals from {nobs} values with period {m}.")
         k_cycles = max(min(5, nobs // m), int(np.ceil(min_obs / m)))
-        series = endog[:m * k_cycles]
-        centred = centred_moving_average(series, m)  # statsmodels: pandas' rolling(m, center=True) means
-        detrended = series - centred if seasonal == "add" else series / centred
-        cycles = np.full(k_cycles * m, np.nan)
-        cycles[:len(detrended)] = detrended
-        initial_seasonal = np.nanmean(cycles.reshape(k_cycles, m).T, axis=1)
-        if seasonal == "add":
-            initial_seasonal -= np.mean(initial_seasonal)
-        else:
-            initial_seasonal /= np.mean(initial_seasonal)
-        endog = centred[~np.isnan(centred)]
+        initial_seasonal, endog = _decomposition(endog[:m * k_cycles].tobytes(), seasonal, m)
     beta = _LEVEL_FIT.dot(endog[:10])
     initial_trend = None
     if trend == "add":
@@ -57,6 +49,27 @@ def heuristic_states(endog, trend=None, seasonal=None, m=1):
     elif trend == "mul":
         initial_trend = 1 + beta[1] / beta[0]
     return beta[0], initial_trend, initial_seasonal
+
+
+@functools.lru_cache(maxsize=16)
+def _decomposition(series: bytes, seasonal: str, m: int):
+    """The heuristic's seasonal states and the centred moving average's defined values, read-only: the same
+    for every trend, so the ETS forecaster's four seasonal candidates of a series (and its forecast) compute
+    them once per kind of season. ``series``: the first ``k_cycles`` seasons' bytes."""
+    series = np.frombuffer(series, dtype="float64")
+    k_cycles = len(series) // m
+    centred = centred_moving_average(series, m)  # statsmodels: pandas' rolling(m, center=True) means
+    detrended = series - centred if seasonal == "add" else series / centred
+    cycles = np.full(k_cycles * m, np.nan)
+    cycles[:len(detrended)] = detrended
+    initial_seasonal = np.nanmean(cycles.reshape(k_cycles, m).T, axis=1)
+    if seasonal == "add":
+        initial_seasonal -= np.mean(initial_seasonal)
+    else:
+        initial_seasonal /= np.mean(initial_seasonal)
+    level_data = centred[~np.isnan(centred)]
+    initial_seasonal.flags.writeable = level_data.flags.writeable = False
+    return initial_seasonal, level_data
 
 
 def simple_states(endog, trend=None, seasonal=None, m=1):
@@ -122,6 +135,7 @@ class EtsSpec:
         names = list(SMOOTHING) + ["initial_level", "initial_trend"] + [f"initial_seasonal.{i}" for i in range(m)]
         self._internal_params_index = {name: i for i, name in enumerate(names)}
         self._internal_param_names = names
+        self._param_names = self._names()  # fixed by the model's form: computed once (read per parameter)
 
     @property
     def short_name(self) -> str:
@@ -130,20 +144,23 @@ class EtsSpec:
 
     @property
     def param_names(self) -> list[str]:
+        return list(self._param_names)
+
+    def _names(self) -> tuple[str, ...]:
         names = ["smoothing_level"] + ["smoothing_trend"] * self.has_trend \
             + ["smoothing_seasonal"] * self.has_seasonal + ["damping_trend"] * self.damped_trend
         if self.initialization_method == "estimated":
             names += ["initial_level"] + ["initial_trend"] * self.has_trend
             names += [f"initial_seasonal.{i}" for i in range(self.seasonal_periods)] if self.has_seasonal else []
-        return names
+        return tuple(names)
 
     @property
     def k_params(self) -> int:
-        return len(self.param_names)
+        return len(self._param_names)
 
     @property
     def start_params(self) -> np.ndarray:
-        params = [DEFAULT_START[p] for p in SMOOTHING if p in self.param_names]
+        params = [DEFAULT_START[p] for p in SMOOTHING if p in self._param_names]
         if self.initialization_method == "estimated":
             extra = [self.initial_trend] if self.has_trend else []
             if self.has_seasonal:  # the last seasonal state is fixed (0 or 1)
@@ -158,7 +175,7 @@ class EtsSpec:
 
     def _internal_params(self, params) -> np.ndarray:
         internal = np.zeros(6 + self.seasonal_periods, dtype=np.asarray(params).dtype)
-        for i, name in enumerate(self.param_names):
+        for i, name in enumerate(self._param_names):
             internal[self._internal_params_index[name]] = params[i]
         if not self.damped_trend:
             internal[3] = 1
@@ -168,12 +185,12 @@ class EtsSpec:
         return internal
 
     def _model_params(self, internal) -> np.ndarray:
-        return np.array([internal[self._internal_params_index[name]] for name in self.param_names], dtype="float64")
+        return np.array([internal[self._internal_params_index[name]] for name in self._param_names], dtype="float64")
 
     def _convert_and_bound_start_params(self, params) -> np.ndarray:
         """The internal start; parameters the model lacks get fixed bounds at their internal value."""
         internal = self._internal_params(params)
-        present = set(self.param_names)
+        present = set(self._param_names)
         for name in self._internal_param_names:
             if name not in present:  # statsmodels clips value + 1e-3 into [value, value]: the value
                 idx = self._internal_params_index[name]
