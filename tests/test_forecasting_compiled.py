@@ -423,3 +423,40 @@ def test_nsdiffs_without_numba_is_the_same(rng, monkeypatch):
     monkeypatch.setattr(compiled, "AVAILABLE", False)
     assert [nsdiffs(y, 12) for y in series] == fast
     assert 0 in fast and 1 in fast
+
+
+def test_kpss_pvalue_is_statsmodels(rng):
+    """ndiffs' KPSS p-value: statsmodels' own number (the same operations), inside and outside its table."""
+    import warnings
+
+    from statsmodels.tsa.stattools import kpss
+
+    from zoo.forecasting.arima import kpss_pvalue
+
+    values = []
+    for _ in range(200):
+        n = int(rng.integers(12, 600))
+        x = np.cumsum(rng.normal(size=n)) * rng.uniform(0, 1) + rng.normal(size=n)
+        nlags = max(1, int(4 * (n / 100) ** 0.25))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            expected = kpss(x, regression="c", nlags=nlags)[1]
+        assert kpss_pvalue(x, nlags) == expected
+        values.append(expected)
+    assert {0.01, 0.10} <= set(values) and any(0.01 < v < 0.10 for v in values)
+    with pytest.raises(ValueError, match="lags"):
+        kpss_pvalue(np.arange(5.0), 5)
+
+
+def test_ma_root_by_factors_is_the_root_of_the_product(rng):
+    """residuals_settled's largest inverse MA root, factor by factor: np.roots' of the full ma(B) polynomial."""
+    from zoo.forecasting.arima import _polys
+
+    for _ in range(300):
+        p, q, P, Q = (int(v) for v in rng.integers(0, 3, 4))
+        m = int(rng.choice([1, 4, 12])) if P + Q else 1
+        params = rng.uniform(-0.9, 0.9, p + q + P + Q)
+        _, ma = _polys(params, p, q, P, Q, m)
+        coefs = np.trim_zeros(ma, "b")
+        expected = float(np.max(1.0 / np.abs(np.roots(coefs[::-1])))) if len(coefs) > 1 else 0.0
+        assert compiled.ma_largest_inverse_root(params, p, q, P, Q, m) == pytest.approx(expected, rel=1e-7)

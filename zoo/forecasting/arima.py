@@ -2,7 +2,7 @@
 
 The search follows R's ``auto.arima``:
 
-1. ``d`` by repeated KPSS tests (statsmodels ``kpss``, 5%); ``D`` (SARIMA, ``season_length > 1``)
+1. ``d`` by repeated KPSS tests (statsmodels' ``kpss``, 5%: :func:`kpss_pvalue`); ``D`` (SARIMA, ``season_length > 1``)
    by the STL seasonal strength > 0.64 (statsmodels' ``STL``, compiled in :mod:`zoo.forecasting.stl`),
    as R's default ``"seas"`` test.
 2. Four start models, then repeatedly the neighbours of the best one (p, q, P, Q each +-1, p and q
@@ -47,16 +47,32 @@ def _statsmodels():
         raise missing_extra("statsmodels", "forecast") from None
 
 
+# KPSS critical values of the level-stationarity test (regression="c") and their p-values (statsmodels' table).
+_KPSS_CRIT, _KPSS_PVALUES = [0.347, 0.463, 0.574, 0.739], [0.10, 0.05, 0.025, 0.01]
+
+
+def kpss_pvalue(x: np.ndarray, nlags: int) -> float:
+    """statsmodels' ``kpss(x, regression="c", nlags=nlags)[1]``: the same NumPy operations in the same order, so
+    the same number, without its argument checks, results object and warnings (80 -> ~15 us a call)."""
+    nobs = len(x)
+    if nlags >= nobs:
+        raise ValueError(f"lags ({nlags}) must be < number of observations ({nobs})")
+    resids = x - x.mean()
+    eta = np.sum(resids.cumsum() ** 2) / (nobs ** 2)
+    s_hat = np.sum(resids ** 2)  # statsmodels' _sigma_est_kpss: Newey-West with Bartlett weights
+    for i in range(1, nlags + 1):
+        s_hat += 2 * np.dot(resids[i:], resids[:nobs - i]) * (1.0 - (i / (nlags + 1.0)))
+    return float(np.interp(eta / (s_hat / nobs), _KPSS_CRIT, _KPSS_PVALUES))
+
+
 def ndiffs(y: np.ndarray, max_d: int = 2, alpha: float = 0.05) -> int:
     """Number of first differences the KPSS test asks for (R ``forecast::ndiffs``)."""
-    from statsmodels.tsa.stattools import kpss
-
     x = np.asarray(y, dtype="float64")
     d = 0
     while d < max_d and len(x) > 10 and np.ptp(x) > 0:
         nlags = max(1, int(4 * (len(x) / 100) ** 0.25))
         try:
-            pvalue = kpss(x, regression="c", nlags=nlags)[1]
+            pvalue = kpss_pvalue(x, nlags)
         except (ValueError, OverflowError):
             break
         if pvalue >= alpha:
@@ -164,9 +180,7 @@ def residuals_settled(state: dict, n: int, tolerance: float = 0.01) -> bool:
     p, q, P, Q = state["order"]
     if q + Q == 0:
         return True
-    _, ma = _polys(np.asarray(state["arma"], dtype="float64"), p, q, P, Q, state["m"])
-    coefs = np.trim_zeros(ma, "b")
-    rho = float(np.max(1.0 / np.abs(np.roots(coefs[::-1])))) if len(coefs) > 1 else 0.0
+    rho = compiled.ma_largest_inverse_root(np.array(state["arma"], dtype="float64"), p, q, P, Q, int(state["m"]))
     steps = n - state["d"] - state["D"] * state["m"]
     return bool(rho < 1.0 and steps * np.log(max(rho, 1e-300)) < np.log(tolerance))
 
@@ -195,18 +209,8 @@ def arima_forecast(x: np.ndarray, state: dict, horizon: int) -> tuple[np.ndarray
     start = d + D * m
     e = np.zeros(len(x) + horizon)
     e[start:len(x)] = lfilter(ar, ma, _difference(x, d, D, m))
-    values = np.r_[x, np.zeros(horizon)]
-    a, b = full[1:], ma[1:]
-    for t in range(len(x), len(x) + horizon):
-        past = values[max(0, t - len(a)):t][::-1]
-        shocks = e[max(0, t - len(b)):t][::-1]
-        values[t] = -np.dot(a[:len(past)], past) + np.dot(b[:len(shocks)], shocks)
-    psi = np.zeros(horizon)
-    psi[0] = 1.0
-    for j in range(1, horizon):
-        k = min(j, len(a))
-        psi[j] = (ma[j] if j < len(ma) else 0.0) - np.dot(a[:k], psi[j - 1::-1][:k])
-    return values[len(x):], state["sigma2"] * np.cumsum(psi ** 2)
+    mean, psi = compiled.box_jenkins(np.r_[x, np.zeros(horizon)], e, full, ma, len(x))
+    return mean, state["sigma2"] * np.cumsum(psi ** 2)
 
 
 def state_space(state: dict):
