@@ -431,3 +431,18 @@ def test_unknown_keras_backend_lists_the_choices(monkeypatch, capsys):
     monkeypatch.setenv("KERAS_BACKEND", "jaxx")
     assert cli.main(["info"]) == 2
     assert "one of jax, torch, tensorflow" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("app, model", [("image_classification", "lenet6"), ("sentiment", "textcnnn"),
+                                        ("forecasting", "arimma")])
+def test_unknown_model_name_opens_no_run_folder(app, model, tmp_path):
+    """A misspelt model name is refused when the arguments are checked, before a run folder exists: no empty
+    'interrupted' run is left behind for every typo."""
+    import importlib
+
+    module = importlib.import_module(f"zoo.applications.{app}")
+    dataset = {"image_classification": "digits", "sentiment": "sst2", "forecasting": "air_passengers"}[app]
+    with pytest.raises(KeyError, match="Did you mean"):
+        module.train(model=model, dataset=dataset, epochs=1, output_dir=tmp_path / "runs") if app != "forecasting" \
+            else module.train(model=model, dataset=dataset, output_dir=tmp_path / "runs")
+    assert not any((tmp_path / "runs").rglob("status.json"))

@@ -27,6 +27,7 @@ from zoo.errors import (
     check_number,
 )
 from zoo.forecasting import Forecaster, create_forecaster
+from zoo.forecasting.registry import forecaster_class
 from zoo.forecasting.ensemble import member_kwargs
 from zoo.forecasting.metrics import evaluate
 from zoo.forecasting.plots import plot_forecasts
@@ -108,6 +109,8 @@ class Forecasting(Task):
         if not isinstance(self.config["model"], (str, Forecaster)):
             raise ZooTypeError(f"The 'model' parameter of {self.owner} must be a forecaster name "
                             f"(zoo.forecasting.list_forecasters()) or a Forecaster. Got {self.config['model']!r}.")
+        if isinstance(self.config["model"], str):  # an unknown name fails here, before any run folder is made
+            forecaster_class(self.config["model"])
 
     def load_data(self) -> ForecastDataset:
         return as_dataset(self.dataset, self.horizon, self.data_path, self.fill)

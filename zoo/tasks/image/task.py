@@ -189,6 +189,7 @@ class ImageClassification(ClassificationTask):
                 check_int(c["unfreeze_blocks"], "unfreeze_blocks", owner, minimum=0)
             check_number(c["fine_tune_learning_rate"], "fine_tune_learning_rate", owner, low=0.0, high=10.0,
                          high_open=False)
+            transfer.base_kind(c["base"])  # an unknown base fails here, before any data is read or run folder made
             self.check_common(epochs_minimum=0)
             weights = c["weights"]
             if weights not in (None, "imagenet") and not (isinstance(weights, (str, os.PathLike))
@@ -203,6 +204,10 @@ class ImageClassification(ClassificationTask):
             if not isinstance(model, str) and not isinstance(model, keras.Model):
                 raise ZooValueError(f"The 'model' parameter of {owner} must be a registered model name or a keras.Model. "
                                  f"Got {type(model).__name__} instead.")
+            if isinstance(model, str):  # an unknown name fails here, before any data is read or run folder made
+                from zoo.models.registry import get_model_entry
+
+                get_model_entry(model, "image")
         check_number(c["label_smoothing"], "label_smoothing", owner, low=0.0, high=1.0, low_open=False)
         if c["augment"]:
             preprocessing.parse_augment(c["augment"], (32, 32, 3))  # names and factors, before any data is read

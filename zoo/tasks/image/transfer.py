@@ -170,32 +170,46 @@ def _hub_base(preset) -> Base:
     return Base("keras_hub", str(preset), backbone, shape, preprocess)
 
 
-def resolve_base(base, weights="imagenet", image_size=None, base_kwargs=None) -> Base:
-    """The feature extractor and preprocessing for ``base`` (see the module docstring for the forms)."""
+def base_kind(base) -> str:
+    """What ``base`` names, without loading it: ``"model"``, ``"keras_app"``, ``"saved"`` or ``"hub"``; a clear
+    error for anything else (checked with the other arguments, before data is read or a run folder made)."""
     import keras
 
     from zoo import saved_models
 
     if isinstance(base, keras.Model):
-        return _zoo_base(base, base.name)
+        return "model"
     if not isinstance(base, (str, os.PathLike)):
         raise ZooValueError(f"The 'base' parameter must be a saved-model name, a .keras path, a keras.applications "
                          f"name, a KerasHub preset or a keras.Model. Got {type(base).__name__} instead.")
     base = str(base)
     if hasattr(keras.applications, base) and callable(getattr(keras.applications, base)):
-        if image_size is None:
-            image_size = (224, 224)
-        return _keras_app_base(base, weights, image_size, base_kwargs)
+        return "keras_app"
     if base.endswith(".keras") or base in saved_models.list_saved_models():
-        net, _ = saved_models.load(base)
-        return _zoo_base(net, base)
+        return "saved"
     if _is_hub_preset(base):
-        return _hub_base(base)
+        return "hub"
     raise ZooValueError(
         f"The 'base' parameter {base!r} is not a saved model ({', '.join(saved_models.list_saved_models()) or 'none'}), "
         f"a .keras file, a keras.applications model (e.g. 'ResNet50', 'MobileNetV2') or a KerasHub preset "
         f"(a name, an hf:// or kaggle:// handle, or a local preset folder)."
     )
+
+
+def resolve_base(base, weights="imagenet", image_size=None, base_kwargs=None) -> Base:
+    """The feature extractor and preprocessing for ``base`` (see the module docstring for the forms)."""
+    from zoo import saved_models
+
+    kind = base_kind(base)
+    if kind == "model":
+        return _zoo_base(base, base.name)
+    base = str(base)
+    if kind == "keras_app":
+        return _keras_app_base(base, weights, image_size or (224, 224), base_kwargs)
+    if kind == "saved":
+        net, _ = saved_models.load(base)
+        return _zoo_base(net, base)
+    return _hub_base(base)
 
 
 # --------------------------------------------------------------------------- blocks

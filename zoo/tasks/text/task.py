@@ -107,6 +107,10 @@ class TextClassification(ClassificationTask):
             if c[name] is not None:
                 check_int(c[name], name, owner, minimum=minimum)
         fam, name = family(c["model"]), self.model_name
+        if fam not in ("bert", "custom"):  # an unknown name fails here, before any data is read or run folder made
+            from zoo.models.registry import get_model_entry
+
+            get_model_entry(name, "text")
         if c["ensemble"] > 1 and fam in ("bert", "custom"):
             raise ZooValueError(f"The 'ensemble' parameter applies to the zoo's from-scratch models. Got "
                              f"ensemble={c['ensemble']} with model={name!r}.")
