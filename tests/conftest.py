@@ -11,11 +11,15 @@ SHARED = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", "sh
 
 @pytest.fixture(autouse=True)
 def _seed_and_isolate(monkeypatch, tmp_path):
-    """Seed every test, keep downloads out of the real cache, never reach the network."""
+    """Seed every test, keep downloads out of the real cache and run folders out of the checkout's runs/, never
+    reach the network."""
     import keras
+
+    from zoo.core import rundir
 
     keras.utils.set_random_seed(0)
     monkeypatch.setenv("ZOO_CACHE_DIR", str(tmp_path / "zoo-cache"))
+    monkeypatch.setattr(rundir, "DEFAULT_OUTPUT_DIR", str(tmp_path / "runs"))
     yield
 
 

@@ -124,6 +124,7 @@ class TextClassification(ClassificationTask):
         if fam == "nbsvm" and c["embeddings"] is not None:
             raise ZooValueError("The 'embeddings' parameter does not apply to model='nbsvm': it weighs n-grams by their "
                              "Naive Bayes ratios and has no word vectors. Use model='textcnn' with embeddings=.")
+        transfer.check_embeddings(c["embeddings"])
         for key in ("embeddings", "pretrained"):  # a local path that is not there: say so before any data is read
             value = c[key]
             if isinstance(value, (str, os.PathLike)) and _looks_local(str(value)) and not Path(value).expanduser().exists():

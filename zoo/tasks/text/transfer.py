@@ -30,13 +30,20 @@ def word_vectors(embeddings):
             from zoo.text.vectors import load_word2vec_text
 
             embeddings = load_word2vec_text(embeddings)
-    if not hasattr(embeddings, "embedding_matrix"):
+    check_embeddings(embeddings)
+    return embeddings
+
+
+def check_embeddings(embeddings) -> None:
+    """A clear error unless ``embeddings`` is None, a path or an object with ``embedding_matrix`` (checked with the
+    other arguments, before data is read or a run folder made, and again once a path is read)."""
+    if embeddings is not None and not isinstance(embeddings, (str, os.PathLike)) \
+            and not hasattr(embeddings, "embedding_matrix"):
         raise ZooTypeError(
             "The 'embeddings' parameter of sentiment.train must be a path to a word2vec text file, a BERT-family "
             "checkpoint (a Hugging Face folder or an hf:// handle), or an object with embedding_matrix(vocabulary) "
             f"-> array (e.g. zoo's Word2Vec). Got {type(embeddings).__name__}."
         )
-    return embeddings
 
 
 def embedding_matrix(embeddings, vocabulary):
