@@ -215,25 +215,33 @@ def test_compiled_css_objective_and_its_gradient(orders, rng):
     np.testing.assert_allclose(grad, numeric, rtol=1e-5, atol=1e-8)
 
 
-def test_filter_rows_are_one_filter_per_row_bit_for_bit(rng):
-    """_lfilter_rows (the CSS objective's filters side by side) gives each row's own lfilter, the same bits:
-    short and seasonal (mostly zero) polynomials, rows of different lengths zero-padded."""
+def test_css_series_are_the_textbook_filters(rng):
+    """The objective's five series (1/ma as 1/theta then 1/Theta(B^m), e from g_phi, the theta and Theta
+    derivatives with their common factor cancelled) equal the general formulas' lfilter calls over the full
+    ar(B) and ma(B), compiled and without numba."""
     from scipy.signal import lfilter
 
-    for _ in range(200):
-        m = int(rng.choice([1, 4, 12, 24]))
-        a = compiled._multiply(np.r_[1.0, rng.uniform(-0.4, 0.4, rng.integers(0, 3))],
-                               compiled.seasonal_poly(rng.uniform(-0.4, 0.4, rng.integers(0, 3)), m, 1.0))
-        nums = [compiled.seasonal_poly(rng.uniform(-0.5, 0.5, rng.integers(0, 3)), int(rng.choice([1, m])), -1.0)
-                for _ in range(rng.integers(1, 4))]
-        padded = np.zeros((len(nums), max(len(b) for b in nums)))
-        for r, b in enumerate(nums):
-            padded[r, :len(b)] = b
-        x = rng.normal(size=int(rng.integers(5, 300)))
-        rows = compiled._lfilter_rows(padded, a, x)
-        for r, b in enumerate(nums):
-            np.testing.assert_array_equal(rows[r], compiled._lfilter(b, a, x))
-            np.testing.assert_allclose(rows[r], lfilter(b, a, x), rtol=1e-9, atol=1e-12)
+    from zoo.forecasting.arima import _polys
+
+    for _ in range(60):
+        m = int(rng.choice([1, 4, 12]))
+        p, q = (int(v) for v in rng.integers(0, 4, 2))
+        P, Q = (int(v) for v in rng.integers(0, 3, 2)) if m > 1 else (0, 0)
+        params = rng.uniform(-0.4, 0.4, p + q + P + Q)
+        phi, theta = params[:p], params[p:p + q]
+        sphi, stheta = params[p + q:p + q + P], params[p + q + P:]
+        ar, ma = _polys(params, p, q, P, Q, m)
+        u = rng.normal(size=int(rng.integers(5, 300)))
+        e = lfilter(ar, ma, u)
+        expected = [lfilter(compiled.seasonal_poly(sphi, m, -1.0), ma, u), lfilter(np.r_[1.0, -phi], ma, u), e,
+                    lfilter(compiled.seasonal_poly(stheta, m, 1.0), ma, e), lfilter(np.r_[1.0, theta], ma, e)]
+        for row, name in enumerate(("g_phi", "g_Phi", "e", "e / theta", "e / Theta")):
+            if name == "g_Phi" and not P:
+                continue  # computed only where a seasonal AR reads it
+            got = compiled._css_series(u, phi, theta, sphi, stheta, m)[row]
+            np.testing.assert_allclose(got, expected[row], rtol=1e-10, atol=1e-12, err_msg=name)
+        for a, b in zip(compiled._css_series_scipy(u, phi, theta, sphi, stheta, m), expected):  # without numba
+            np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
 
 
 def test_css_fit_without_numba_finds_the_same_minimum(rng, monkeypatch):

@@ -242,38 +242,6 @@ def ets_fit(model, maxiter: int = 200) -> np.ndarray:
     return model._model_params(fitted)
 
 
-def _lfilter_loop(b, a, x):
-    """``scipy.signal.lfilter(b, a, x)`` with ``a[0] == 1`` and zero initial conditions. Seasonal polynomials
-    (mostly zero taps) loop over their non-zero taps only."""
-    n = x.shape[0]
-    lags = max(b.shape[0], a.shape[0])
-    nb = np.flatnonzero(b) if lags > 8 else np.arange(b.shape[0])
-    na = np.flatnonzero(a[1:]) + 1 if lags > 8 else np.arange(1, a.shape[0])
-    out = np.empty(n)
-    for t in range(n):
-        acc = 0.0
-        if t >= lags:
-            for i in range(nb.shape[0]):
-                acc += b[nb[i]] * x[t - nb[i]]
-            for i in range(na.shape[0]):
-                acc -= a[na[i]] * out[t - na[i]]
-        else:  # the first steps, where some taps reach before the start
-            for i in range(nb.shape[0]):
-                if nb[i] <= t:
-                    acc += b[nb[i]] * x[t - nb[i]]
-            for i in range(na.shape[0]):
-                if na[i] <= t:
-                    acc -= a[na[i]] * out[t - na[i]]
-        out[t] = acc
-    return out
-
-
-if AVAILABLE:
-    _lfilter = _njit(_lfilter_loop)
-else:  # the same filter, compiled by scipy: css_objective runs as plain NumPy
-    from scipy.signal import lfilter as _lfilter
-
-
 @_njit
 def seasonal_poly(coefs, m, sign):
     """1 + sign * (c_1 B^m + c_2 B^2m + ...), ascending powers of B (``zoo.forecasting.arima`` uses it too)."""
@@ -285,100 +253,92 @@ def seasonal_poly(coefs, m, sign):
 
 
 @_njit
-def _multiply(a, b):
-    """``np.convolve(a, b)`` (a polynomial product) for the short polynomials of an ARMA: numba's convolve
-    took ~0.9 us for a 3- and a 13-term one."""
-    out = np.zeros(a.shape[0] + b.shape[0] - 1)
-    for i in range(a.shape[0]):
-        for j in range(b.shape[0]):
-            out[i + j] += a[i] * b[j]
-    return out
-
-
-@_njit
 def _lag_dot(v, lag, e, start):
     """sum over t >= start of v[t - lag] e[t] (v is zero before its first point)."""
     first = max(start, lag)
     return np.dot(v[first - lag:e.shape[0] - lag], e[first:]) if first < e.shape[0] else 0.0
 
 
-@_njit
-def _lfilter_rows(nums, a, x):
-    """Row r of the result is ``lfilter(nums[r], a, x)`` (``a[0] == 1``, zero initial conditions), with
-    :func:`_lfilter_loop`'s sums in its order, so the same numbers wherever they are finite (the zero taps it
-    keeps for short polynomials add exact zeros). Each step's sum is the numerator's terms, then the
-    denominator's; the numerators' parts come first, for all steps at once (no recursion there), then the
-    rows' recursions run side by side in one time loop, so only the denominator's terms wait on the
-    previous step and the processor works on one row while another waits."""
-    rows, n = nums.shape[0], x.shape[0]
-    out = np.zeros((rows, n))
-    for r in range(rows):
-        for tap in range(nums.shape[1]):
-            c = nums[r, tap]
-            if c != 0.0:
-                for t in range(tap, n):
-                    out[r, t] += c * x[t - tap]
-    taps = np.flatnonzero(a[1:]) + 1
-    if taps.shape[0] == 0:
-        return out
-    coefs = a[taps]
-    last = taps[-1]
-    for t in range(n):
-        for r in range(rows):
-            acc = out[r, t]
-            if t >= last:
-                for i in range(taps.shape[0]):
-                    acc -= coefs[i] * out[r, t - taps[i]]
-            else:  # the first steps, where some taps reach before the start
-                for i in range(taps.shape[0]):
-                    if taps[i] <= t:
-                        acc -= coefs[i] * out[r, t - taps[i]]
-            out[r, t] = acc
-    return out
+def _css_series(u, phi, theta, sphi, stheta, m):
+    """The CSS residuals and the series their derivatives filter, with ma(B) = theta(B) Theta(B^m) and
+    ar(B) = phi(B) Phi(B^m), all with zero pre-sample values (rows, each of u's length):
+
+    0. g_phi = Phi(B^m) u / ma(B)   (de/dphi_i = -B^i g_phi)
+    1. g_Phi = phi(B) u / ma(B)     (de/dPhi_j = -B^(jm) g_Phi)
+    2. e = ar(B) u / ma(B) = phi(B) g_phi = Phi(B^m) g_Phi
+    3. e / theta(B)                 (de/dtheta_i = -B^i e / theta(B), the Theta(B^m) of the general formula cancels)
+    4. e / Theta(B^m)               (de/dTheta_j = -B^(jm) e / Theta(B^m))
+
+    1/ma runs as 1/theta then 1/Theta(B^m), q + Q terms a step instead of the product's (q + 1)(Q + 1) - 1,
+    and e comes from g_phi (or g_Phi) by a short sum instead of a filter of its own. All rows advance in one
+    time loop, each step's terms from the rows' earlier values (:func:`_css_series_scipy` without numba)."""
+    n, p, q, P, Q = u.shape[0], phi.shape[0], theta.shape[0], sphi.shape[0], stheta.shape[0]
+    lag = max(p, q, P * m, Q * m)  # every series starts with this many zeros (the pre-sample values), so no
+    x = np.zeros(lag + n)          # step asks whether a term reaches before the start
+    x[lag:] = u
+    g_phi, g_Phi, e, e_theta, e_Theta = np.zeros(lag + n), np.zeros(lag + n), np.zeros(lag + n), \
+        np.zeros(lag + n), np.zeros(lag + n)
+    inner_phi, inner_Phi = np.zeros(lag + n), np.zeros(lag + n)  # their 1/theta stage
+    for t in range(lag, lag + n):
+        acc = x[t]  # g_phi = Phi(B^m) u / theta(B) / Theta(B^m)
+        for j in range(P):
+            acc -= sphi[j] * x[t - (j + 1) * m]
+        for i in range(q):
+            acc -= theta[i] * inner_phi[t - 1 - i]
+        inner_phi[t] = acc
+        for j in range(Q):
+            acc -= stheta[j] * g_phi[t - (j + 1) * m]
+        g_phi[t] = acc
+        if P:  # g_Phi = phi(B) u / theta(B) / Theta(B^m)
+            acc = x[t]
+            for i in range(p):
+                acc -= phi[i] * x[t - 1 - i]
+            for i in range(q):
+                acc -= theta[i] * inner_Phi[t - 1 - i]
+            inner_Phi[t] = acc
+            for j in range(Q):
+                acc -= stheta[j] * g_Phi[t - (j + 1) * m]
+            g_Phi[t] = acc
+        acc = g_phi[t]  # e = phi(B) g_phi
+        for i in range(p):
+            acc -= phi[i] * g_phi[t - 1 - i]
+        e[t] = acc
+        for i in range(q):  # e / theta(B)
+            acc -= theta[i] * e_theta[t - 1 - i]
+        e_theta[t] = acc
+        acc = e[t]  # e / Theta(B^m)
+        for j in range(Q):
+            acc -= stheta[j] * e_Theta[t - (j + 1) * m]
+        e_Theta[t] = acc
+    return g_phi[lag:], g_Phi[lag:], e[lag:], e_theta[lag:], e_Theta[lag:]
 
 
-@_njit
-def _seasonal_into(row, coefs, m, sign):
-    """Write 1 + sign * (c_1 B^m + c_2 B^2m + ...) (:func:`seasonal_poly`; m = 1 for a non-seasonal factor)
-    into the start of ``row``."""
-    row[0] = 1.0
-    for j in range(coefs.shape[0]):
-        row[(j + 1) * m] = sign * coefs[j]
+def _css_series_scipy(u, phi, theta, sphi, stheta, m):
+    """:func:`_css_series` by scipy's ``lfilter``, one filter after another (where numba is missing)."""
+    from scipy.signal import lfilter
+
+    phi_poly, theta_poly = np.r_[1.0, -phi], np.r_[1.0, theta]
+    Phi_poly, Theta_poly = seasonal_poly(sphi, m, -1.0), seasonal_poly(stheta, m, 1.0)
+
+    def inverse_ma(x):
+        return lfilter([1.0], Theta_poly, lfilter([1.0], theta_poly, x))
+
+    g_phi = inverse_ma(lfilter(Phi_poly, [1.0], u))
+    e = lfilter(phi_poly, [1.0], g_phi)
+    return g_phi, inverse_ma(lfilter(phi_poly, [1.0], u)), e, lfilter([1.0], theta_poly, e), lfilter([1.0], Theta_poly, e)
 
 
-if not AVAILABLE:  # one scipy lfilter per row: the same numbers
-    def _lfilter_rows(nums, a, x):  # noqa: F811
-        return np.array([_lfilter(b, a, x) for b in nums]).reshape(len(nums), len(x))
+_css_series = _njit(_css_series) if AVAILABLE else _css_series_scipy
 
 
 @_njit
 def css_objective(params, u, p, q, P, Q, m, ncond):
     """``(log(SSE / n_eff), gradient)`` of a zero-mean (seasonal) ARMA's conditional sum of squares on ``u``:
-    ``zoo.forecasting.arima.css_fit``'s objective, compiled or, without numba, NumPy on scipy's ``lfilter``.
-
-    The residuals e = lfilter(ar, ma, u) and the gradient's filtered series (one per kind of parameter, all
-    over ma) run as rows of :func:`_lfilter_rows`, side by side where numba is installed, one scipy ``lfilter``
-    after another without it: the same numbers either way."""
+    ``zoo.forecasting.arima.css_fit``'s objective and its exact gradient from the filtered series of
+    :func:`_css_series`, compiled or, without numba, NumPy on scipy's ``lfilter``."""
     k = p + q + P + Q
-    phi, theta = params[:p], params[p:p + q]
-    sphi, stheta = params[p + q:p + q + P], params[p + q + P:]
-    ar = _multiply(np.concatenate((np.ones(1), -phi)), seasonal_poly(sphi, m, -1.0))
-    ma = _multiply(np.concatenate((np.ones(1), theta)), seasonal_poly(stheta, m, 1.0))
-    # e = lfilter(ar, ma, u), and the derivatives' filters, all over ma: phi's of u through Phi, Phi's of u
-    # through phi (both run with e), theta's of e through Theta, Theta's of e through theta (run after e).
-    of_u = np.zeros((1 + (p > 0) + (P > 0), ar.shape[0]))
-    of_u[0] = ar
-    if p:
-        _seasonal_into(of_u[1], sphi, m, -1.0)
-    if P:
-        _seasonal_into(of_u[of_u.shape[0] - 1], phi, 1, -1.0)
-    of_e = np.zeros(((q > 0) + (Q > 0), ma.shape[0]))
-    if q:
-        _seasonal_into(of_e[0], stheta, m, 1.0)
-    if Q:
-        _seasonal_into(of_e[of_e.shape[0] - 1], theta, 1, 1.0)
-    filtered = _lfilter_rows(of_u, ma, u)
-    e = filtered[0]
+    g_phi, g_Phi, e, e_theta, e_Theta = _css_series(u, params[:p], params[p:p + q], params[p + q:p + q + P],
+                                                     params[p + q + P:], m)
     ss = 0.0
     for t in range(ncond, e.shape[0]):
         ss += e[t] * e[t]
@@ -386,15 +346,13 @@ def css_objective(params, u, p, q, P, Q, m, ncond):
     if not np.isfinite(ss) or ss <= 0:
         return 1e10, grad
     for i in range(p):
-        grad[i] = _lag_dot(filtered[1], i + 1, e, ncond)
+        grad[i] = _lag_dot(g_phi, i + 1, e, ncond)
+    for i in range(q):
+        grad[p + i] = _lag_dot(e_theta, i + 1, e, ncond)
     for j in range(P):
-        grad[p + q + j] = _lag_dot(filtered[2 if p else 1], (j + 1) * m, e, ncond)
-    if q or Q:
-        filtered = _lfilter_rows(of_e, ma, e)
-        for i in range(q):
-            grad[p + i] = _lag_dot(filtered[0], i + 1, e, ncond)
-        for j in range(Q):
-            grad[p + q + P + j] = _lag_dot(filtered[1 if q else 0], (j + 1) * m, e, ncond)
+        grad[p + q + j] = _lag_dot(g_Phi, (j + 1) * m, e, ncond)
+    for j in range(Q):
+        grad[p + q + P + j] = _lag_dot(e_Theta, (j + 1) * m, e, ncond)
     grad *= -2.0 / ss
     if not np.all(np.isfinite(grad)):
         return 1e10, np.zeros(k)
