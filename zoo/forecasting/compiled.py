@@ -18,8 +18,8 @@ error-free simulation, the interval ETSResults' formula or the same 1,000 seeded
 results object (whose complex-step Hessian took a quarter of the time).
 
 **ARIMA** (:func:`css_objective`, :func:`css_bfgs`, :func:`arma_roots_outside`). The CSS objective of
-``zoo.forecasting.arima.css_fit`` and its exact gradient (four filtered series) in one compiled call
-(without numba the same function runs as NumPy on scipy's ``lfilter``, ~3x slower per evaluation);
+``zoo.forecasting.arima.css_fit`` and its exact gradient (five filtered series, :func:`_css_series`, in one
+compiled time loop; without numba the same filters run on scipy's ``lfilter``, ~3x slower per evaluation);
 BFGS over it, compiled too, since scipy's L-BFGS-B spent twice the objective's time per
 step in Python; and the stationarity/invertibility check on the roots of the fitted polynomials' factors.
 For series whose CSS residuals have not settled, :func:`kalman_forecast` runs statsmodels' Kalman filter
