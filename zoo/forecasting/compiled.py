@@ -25,7 +25,7 @@ step in Python; and the stationarity/invertibility check on the roots of the fit
 For series whose CSS residuals have not settled, :func:`kalman_forecast` runs statsmodels' Kalman filter
 over SARIMAX's own matrices, with the sparse transition applied entry by entry.
 
-The first call in a fresh checkout compiles (about 20 s a process for ETS and ARIMA together), then
+The first call in a fresh checkout compiles (about 30 s a process for ETS and ARIMA together), then
 numba's cache in ``__pycache__`` serves every later process. Callers pass writeable float64 arrays and
 Python ints, so each function has one compiled specialisation.
 
