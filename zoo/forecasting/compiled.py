@@ -259,6 +259,21 @@ def _lag_dot(v, lag, e, start):
     return np.dot(v[first - lag:e.shape[0] - lag], e[first:]) if first < e.shape[0] else 0.0
 
 
+def _inverse_ma_step(value, theta, stheta, m, inner, out, t):
+    """Step ``t`` of 1/theta(B) then 1/Theta(B^m) for ``value`` entering there: writes ``inner[t]`` (after
+    1/theta) and ``out[t]``."""
+    for i in range(theta.shape[0]):
+        value -= theta[i] * inner[t - 1 - i]
+    inner[t] = value
+    for j in range(stheta.shape[0]):
+        value -= stheta[j] * out[t - (j + 1) * m]
+    out[t] = value
+
+
+if AVAILABLE:  # inlined into the caller's loop (a call a step kept the values out of registers: 1.2 against 2x)
+    _inverse_ma_step = numba.njit(inline="always", cache=True, nogil=True, error_model="numpy")(_inverse_ma_step)
+
+
 def _css_series(u, phi, theta, sphi, stheta, m):
     """The CSS residuals and the series their derivatives filter, with ma(B) = theta(B) Theta(B^m) and
     ar(B) = phi(B) Phi(B^m), all with zero pre-sample values (rows, each of u's length):
@@ -283,22 +298,12 @@ def _css_series(u, phi, theta, sphi, stheta, m):
         acc = x[t]  # g_phi = Phi(B^m) u / theta(B) / Theta(B^m)
         for j in range(P):
             acc -= sphi[j] * x[t - (j + 1) * m]
-        for i in range(q):
-            acc -= theta[i] * inner_phi[t - 1 - i]
-        inner_phi[t] = acc
-        for j in range(Q):
-            acc -= stheta[j] * g_phi[t - (j + 1) * m]
-        g_phi[t] = acc
+        _inverse_ma_step(acc, theta, stheta, m, inner_phi, g_phi, t)
         if P:  # g_Phi = phi(B) u / theta(B) / Theta(B^m)
             acc = x[t]
             for i in range(p):
                 acc -= phi[i] * x[t - 1 - i]
-            for i in range(q):
-                acc -= theta[i] * inner_Phi[t - 1 - i]
-            inner_Phi[t] = acc
-            for j in range(Q):
-                acc -= stheta[j] * g_Phi[t - (j + 1) * m]
-            g_Phi[t] = acc
+            _inverse_ma_step(acc, theta, stheta, m, inner_Phi, g_Phi, t)
         acc = g_phi[t]  # e = phi(B) g_phi
         for i in range(p):
             acc -= phi[i] * g_phi[t - 1 - i]
