@@ -2,9 +2,9 @@
 
 The search follows R's ``auto.arima``:
 
-1. ``d`` by repeated KPSS tests (statsmodels' ``kpss``, 5%: :func:`kpss_pvalue`); ``D`` (SARIMA, ``season_length > 1``)
-   by the STL seasonal strength > 0.64 (statsmodels' ``STL``, compiled in :mod:`zoo.forecasting.stl`),
-   as R's default ``"seas"`` test.
+1. ``d`` by repeated KPSS tests (statsmodels' ``kpss``, 5%: :func:`kpss_pvalue`); ``D`` (SARIMA,
+   ``season_length > 1``) by the STL seasonal strength > 0.64 (statsmodels' ``STL``, compiled in
+   :mod:`zoo.forecasting.stl`), as R's default ``"seas"`` test.
 2. Four start models, then repeatedly the neighbours of the best one (p, q, P, Q each +-1, p and q
    together, P and Q together, the constant/drift on or off) while the AIC improves, within
    ``max_p, max_q, max_P, max_Q, max_order`` and at most ``max_models`` fits.

@@ -330,7 +330,8 @@ def _css_series_scipy(u, phi, theta, sphi, stheta, m):
 
     g_phi = inverse_ma(lfilter(Phi_poly, [1.0], u))
     e = lfilter(phi_poly, [1.0], g_phi)
-    return g_phi, inverse_ma(lfilter(phi_poly, [1.0], u)), e, lfilter([1.0], theta_poly, e), lfilter([1.0], Theta_poly, e)
+    g_Phi = inverse_ma(lfilter(phi_poly, [1.0], u))
+    return g_phi, g_Phi, e, lfilter([1.0], theta_poly, e), lfilter([1.0], Theta_poly, e)
 
 
 _css_series = _njit(_css_series) if AVAILABLE else _css_series_scipy
